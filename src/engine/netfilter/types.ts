@@ -1,0 +1,105 @@
+import type { Cidr, IPv4 } from '../net/ipv4';
+
+/**
+ * iptables rules as data, shaped like what `iptables-save` prints: the fixed entry fields
+ * (-s -d -i -o -p -f) first, then the matches in the order they were given, then the target.
+ * Options are kept as text so parse → print round-trips exactly; the evaluator interprets the
+ * modules it knows and reports the ones it does not.
+ */
+export type TableName = 'raw' | 'mangle' | 'nat' | 'filter' | 'security';
+export type BuiltinChain = 'PREROUTING' | 'INPUT' | 'FORWARD' | 'OUTPUT' | 'POSTROUTING';
+
+/** One option of a match or a target: `! --dport 53` is `{ name: 'dport', values: ['53'], negated: true }`. */
+export interface RuleOption {
+  name: string;
+  values: string[];
+  negated: boolean;
+}
+
+export interface MatchSpec {
+  /** The `-m` module: `comment`, `tcp`, `udp`, `multiport`, `addrtype`, `mark`, `conntrack`, ... */
+  module: string;
+  options: RuleOption[];
+}
+
+export interface TargetSpec {
+  /** ACCEPT, DROP, RETURN, REJECT, DNAT, SNAT, MASQUERADE, MARK, LOG, or a user chain. */
+  name: string;
+  /** `-g` (goto) instead of `-j`. */
+  goto: boolean;
+  options: RuleOption[];
+}
+
+export interface Negatable<T> {
+  value: T;
+  negated: boolean;
+}
+
+export interface Rule {
+  src?: Negatable<Cidr>;
+  dst?: Negatable<Cidr>;
+  /** Interface names may end in `+` (prefix wildcard), as in `-i cali+`. */
+  inIface?: Negatable<string>;
+  outIface?: Negatable<string>;
+  /** `tcp`, `udp`, `icmp`, `sctp`, `all`, or a number. */
+  proto?: Negatable<string>;
+  fragment?: Negatable<true>;
+  matches: MatchSpec[];
+  target?: TargetSpec;
+  /** `[packets:bytes]` as printed by `iptables-save -c`. */
+  counters?: { packets: number; bytes: number };
+}
+
+export interface Chain {
+  name: string;
+  /** Built-in chains have a policy; user chains print `-`. */
+  policy: 'ACCEPT' | 'DROP' | null;
+  counters?: { packets: number; bytes: number };
+  rules: Rule[];
+}
+
+export interface Table {
+  name: TableName;
+  /** In the order `iptables-save` prints them: built-ins first, then user chains. */
+  chains: Chain[];
+}
+
+export interface Ruleset {
+  tables: Table[];
+}
+
+/** Where a rule sits, so traces can name it and terminals can highlight it. */
+export interface RuleRef {
+  table: TableName;
+  chain: string;
+  /** 0-based index in the chain; -1 for the chain policy. */
+  index: number;
+}
+
+/** One ipset, for `-m set --match-set NAME src|dst`. */
+export interface IpSet {
+  name: string;
+  type: 'hash:ip' | 'hash:net' | 'hash:ip,port' | 'list:set';
+  members: string[];
+}
+
+export interface ConntrackTuple {
+  src: IPv4;
+  dst: IPv4;
+  /** Absent for ICMP; ICMP echo uses `id` in sport/dport as conntrack prints `id=`. */
+  sport?: number;
+  dport?: number;
+}
+
+export interface ConntrackEntry {
+  proto: 'tcp' | 'udp' | 'icmp' | 'sctp';
+  orig: ConntrackTuple;
+  reply: ConntrackTuple;
+  /** TCP state as conntrack -L prints it, e.g. `SYN_SENT`, `ESTABLISHED`; empty for UDP/ICMP. */
+  tcpState?: string;
+  status: ('ASSURED' | 'UNREPLIED' | 'SEEN_REPLY' | 'DNAT' | 'SNAT')[];
+  mark: number;
+  timeout: number;
+  /** Zone or node this entry lives on (each node netns has its own table). */
+  node: string;
+}
