@@ -103,3 +103,71 @@ export interface ConntrackEntry {
   /** Zone or node this entry lives on (each node netns has its own table). */
   node: string;
 }
+
+/** The packet as the netfilter evaluator sees it at one hook. */
+export interface NetfilterPacket {
+  src: IPv4;
+  dst: IPv4;
+  proto: 'tcp' | 'udp' | 'icmp' | 'sctp';
+  sport?: number;
+  dport?: number;
+  /** skb mark (`-m mark`, `MARK`, kube-proxy's 0x4000). */
+  mark: number;
+  inIface?: string;
+  outIface?: string;
+  /** Conntrack state of this packet's connection: `NEW` for the first packet. */
+  ctState: 'NEW' | 'ESTABLISHED' | 'RELATED' | 'INVALID' | 'UNTRACKED';
+  /** `--ctstate DNAT/SNAT` and `--ctstatus`: whether the connection was NATed. */
+  ctNat: { dnat: boolean; snat: boolean };
+  /** Bridge ports for `-m physdev` (br_netfilter). */
+  physdevIn?: string;
+  physdevOut?: string;
+  physdevIsBridged?: boolean;
+}
+
+/** What the evaluator needs to know about the node it runs on. */
+export interface NetfilterEnv {
+  /** `-m addrtype --dst-type LOCAL`: is the address on any interface of this netns (local table)? */
+  addressType(ip: IPv4): 'LOCAL' | 'UNICAST' | 'BROADCAST' | 'MULTICAST';
+  ipsets: IpSet[];
+  /**
+   * Decides one `-m statistic --mode random --probability p` match. The walker backs this with the
+   * seeded PRNG, or with a look-ahead when the user forces an endpoint (`--pick`).
+   */
+  chooseRandom(probability: number, at: RuleRef): boolean;
+  /** `-m recent` state (session affinity): name → source addresses seen. */
+  recent?: Record<string, IPv4[]>;
+}
+
+/** A rule whose matches all matched, in evaluation order (jumps followed). */
+export interface RuleHit {
+  ref: RuleRef;
+  /** The rule as `iptables-save` prints it: `-A KUBE-SERVICES -d 10.96.0.10/32 ...` */
+  text: string;
+  target: string;
+}
+
+export interface NatAction {
+  kind: 'DNAT' | 'SNAT' | 'MASQUERADE' | 'REDIRECT';
+  /** DNAT/SNAT destination or source; MASQUERADE leaves the address to the walker (route source). */
+  toIp?: IPv4;
+  toPort?: number;
+  randomFully: boolean;
+  hit: RuleHit;
+}
+
+export interface HookResult {
+  /** Final verdict of this table at this hook. */
+  verdict: 'ACCEPT' | 'DROP' | 'REJECT';
+  rejectWith?: string;
+  /** The packet after the table (mark changes; NAT is reported in `nat`, not applied). */
+  packet: NetfilterPacket;
+  nat?: NatAction;
+  hits: RuleHit[];
+  /** Chains entered, in order, starting with the built-in chain. */
+  chains: string[];
+  /** True when the verdict came from a built-in chain's policy. */
+  byPolicy: boolean;
+  /** Unknown matches or targets met on the way (reported, never silently accepted). */
+  problems: string[];
+}
