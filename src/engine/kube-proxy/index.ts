@@ -1,6 +1,7 @@
-import type { Cluster } from '../cluster/types';
-
-/** Exactly what kube-proxy (iptables mode, 1.30/1.31) hands to `iptables-restore` on `node`. */
-export function kubeProxyRestoreText(_cluster: Cluster, _node: string): string {
-  throw new Error('STUB: replaced by the kube-proxy module');
-}
+/**
+ * kube-proxy, iptables mode (Kubernetes 1.30/1.31): cluster → the rules it writes on one node.
+ */
+export { kubeProxyRestoreText, masqueradeMarkText, LARGE_CLUSTER_ENDPOINTS_THRESHOLD } from './restore';
+export { kubeProxyHookRules, kubeProxyCanaryChains, type HookRule } from './hooks';
+export { serviceChainName, endpointChainName, servicePortName, portProtoHash, type ServiceChainPrefix } from './names';
+export { restoreProbability, savedProbability, storedProbability, formatFixed } from './probability';
