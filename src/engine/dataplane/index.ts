@@ -1,9 +1,41 @@
-import type { Cluster } from '../cluster/types';
-import type { Dataplane } from './types';
+import type { Cluster, ClusterNode } from '../cluster/types';
+import { buildCalicoNode } from './calico';
+import { buildFlannelNode } from './flannel';
+import { podResolvConf } from './resolv-conf';
+import type { Dataplane, Netns, NodeDataplane, ResolvConf } from './types';
 
 export type * from './types';
+export { lookupRoute, formatRoute, type RouteLookup, type RouteLookupOptions, type RouteError } from './route-table';
+export { formatIpAddr, formatIpRoute, formatIpNeigh, formatBridgeFdb, formatResolvConf } from './views';
+export { calicoVethName } from './interface-names';
+
+function buildNode(cluster: Cluster, node: ClusterNode): { host: Netns; pods: Record<string, Netns> } {
+  switch (cluster.settings.cni) {
+    case 'calico':
+      return buildCalicoNode(cluster, node);
+    case 'flannel':
+      return buildFlannelNode(cluster, node);
+    case 'weave':
+    case 'bridge':
+      // TODO(dataplane): Weave and the bridge plugin land next.
+      return buildFlannelNode(cluster, node);
+  }
+}
 
 /** Cluster → per-node Linux state (interfaces, routes, neighbours, sysctls, full iptables). */
-export function buildDataplane(_cluster: Cluster): Dataplane {
-  throw new Error('STUB: replaced by the dataplane module');
+export function buildDataplane(cluster: Cluster): Dataplane {
+  const nodes: Record<string, NodeDataplane> = {};
+  for (const node of cluster.nodes) {
+    const { host, pods } = buildNode(cluster, node);
+    const hostNetworkResolvConf: Record<string, ResolvConf> = {};
+    for (const pod of cluster.pods) {
+      if (pod.node !== node.name) continue;
+      const key = `${pod.namespace}/${pod.name}`;
+      const ns = pods[key];
+      if (ns) ns.resolvConf = podResolvConf(cluster, node, pod);
+      else if (pod.hostNetwork) hostNetworkResolvConf[key] = podResolvConf(cluster, node, pod);
+    }
+    nodes[node.name] = { node: node.name, host, pods, iptables: { tables: [] }, ipsets: [], hostNetworkResolvConf };
+  }
+  return { nodes };
 }

@@ -10,6 +10,8 @@ export interface Address {
   scope: 'host' | 'link' | 'global';
   /** `brd` as ip addr prints it. */
   broadcast?: IPv4;
+  /** A further address in an already covered subnet (`secondary` in ip addr). */
+  secondary?: boolean;
 }
 
 export interface Interface {
@@ -32,6 +34,12 @@ export interface Interface {
   sysctls: Record<string, string>;
   /** `link-netns` as ip link shows it for the host end of a pod veth. */
   linkNetns?: string;
+  /** `link-netnsid N`, printed when the peer netns has no name (a pod's view of the root netns). */
+  linkNetnsId?: number;
+  /** Queueing discipline `ip addr` prints (`noqueue` unless set). */
+  qdisc?: string;
+  /** IFF_NOARP (tunnels): ip prints `NOARP` and the neighbour layer is skipped. */
+  noArp?: boolean;
 }
 
 export type RouteType = 'unicast' | 'local' | 'broadcast' | 'blackhole' | 'unreachable' | 'prohibit';
@@ -44,6 +52,8 @@ export interface Route {
   via?: IPv4;
   dev?: string;
   proto?: 'kernel' | 'boot' | 'static' | 'bird' | 'dhcp';
+  /** A routing protocol number without a name in rt_protos (Felix's `proto 80`); used when `proto` is absent. */
+  protoId?: number;
   scope?: 'host' | 'link' | 'global';
   src?: IPv4;
   onlink?: boolean;
@@ -94,6 +104,8 @@ export interface NodeDataplane {
   /** The node's full rule set: kube-proxy + CNI + base chains, as iptables-save would show it. */
   iptables: Ruleset;
   ipsets: IpSet[];
+  /** /etc/resolv.conf of the hostNetwork pods on this node (they share `host`), keyed `<ns>/<name>`. */
+  hostNetworkResolvConf?: Record<string, ResolvConf>;
 }
 
 export interface Dataplane {

@@ -1,0 +1,51 @@
+/**
+ * Interface names and MAC addresses the CNIs give, made deterministic where the real thing is random
+ * (the kernel's random MACs, containerd's netns names): same cluster in, same names out.
+ */
+import { sha1 } from '@noble/hashes/legacy.js';
+import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
+
+function sha1Hex(text: string): string {
+  return bytesToHex(sha1(utf8ToBytes(text)));
+}
+
+/** Calico's host-side veth: `cali` + the first 11 hex chars of SHA-1(`<namespace>.<pod>`) (cni-plugin VethNameForWorkload). */
+export function calicoVethName(namespace: string, pod: string): string {
+  return `cali${sha1Hex(`${namespace}.${pod}`).slice(0, 11)}`;
+}
+
+/**
+ * The bridge plugin (Flannel, plain bridge) lets `ip.RandomVethName` pick `veth` + 8 random hex chars;
+ * ours are the first 8 hex of SHA-1 of the pod key, so they stay stable.
+ */
+export function bridgeVethName(namespace: string, pod: string): string {
+  return `veth${sha1Hex(`veth:${namespace}/${pod}`).slice(0, 8)}`;
+}
+
+/** Weave's CNI plugin names the host end `vethwepl` + the start of the container id (15 chars in all). */
+export function weaveVethName(namespace: string, pod: string): string {
+  return `vethwepl${sha1Hex(`container:${namespace}/${pod}`).slice(0, 7)}`;
+}
+
+/**
+ * A locally administered unicast MAC (what the kernel's random MACs look like: bit 1 of the first
+ * octet set, bit 0 clear), derived from `seed`. `firstOctet` pins the first octet when a component
+ * uses a recognisable one.
+ */
+export function deterministicMac(seed: string, firstOctet?: number): string {
+  const h = sha1Hex(`mac:${seed}`);
+  const bytes = [0, 1, 2, 3, 4, 5].map((i) => parseInt(h.slice(i * 2, i * 2 + 2), 16));
+  bytes[0] = firstOctet ?? ((bytes[0]! & 0xfe) | 0x02);
+  return bytes.map((b) => b.toString(16).padStart(2, '0')).join(':');
+}
+
+/** The CNI plugins' old `hwaddr` scheme: `0a:58` + the IPv4 address, e.g. 10.244.1.2 → `0a:58:0a:f4:01:02`. */
+export function macFromIp(ip: string): string {
+  return ['0a', '58', ...ip.split('.').map((o) => Number(o).toString(16).padStart(2, '0'))].join(':');
+}
+
+/** containerd names pod netns `cni-<uuid>`; ours is a UUID-shaped SHA-1 of the pod key. */
+export function podNetnsName(namespace: string, pod: string): string {
+  const h = sha1Hex(`netns:${namespace}/${pod}`);
+  return `cni-${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+}
