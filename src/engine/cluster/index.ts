@@ -1,11 +1,88 @@
 import type { ManifestObject } from '../parse/types';
-import type { ClusterBuildResult } from './types';
+import { problem, type Problem } from '../problems';
+import { buildNamespaces, corefileFrom, kubeadmObjects } from './defaults';
+import { buildDnsRecords } from './dns-records';
+import { resolveEndpoints } from './endpoints';
+import { readIngress, readIngressClass } from './ingress';
+import { assignPodAddresses } from './ipam';
+import { isCalicoKind } from './ipam/calico';
+import { readNetworkPolicy } from './network-policy';
+import { buildNodes } from './nodes';
+import { schedule } from './scheduling';
+import { allocateServiceAddresses, readService, type ServiceDraft } from './services';
+import { isProfile, readSettings } from './settings';
+import type { Cluster, ClusterBuildResult } from './types';
+import { expandWorkloads, WORKLOAD_KINDS } from './workloads';
 
 export type * from './types';
 
-/** Objects → a consistent cluster: defaults, controllers, scheduling, IPAM, endpoints, DNS. */
-export function buildCluster(_objects: ManifestObject[]): ClusterBuildResult {
-  throw new Error('STUB: replaced by the cluster module');
+/** Kinds the builder reads (everything else is listed as ignored). */
+const MODELLED_KINDS = new Set([
+  ...WORKLOAD_KINDS, 'Service', 'Endpoints', 'EndpointSlice', 'Node', 'Namespace', 'NetworkPolicy',
+  'Ingress', 'IngressClass', 'ConfigMap',
+]);
+
+function isModelled(o: ManifestObject): boolean {
+  return MODELLED_KINDS.has(o.kind) || isProfile(o) || isCalicoKind(o, 'IPPool') || isCalicoKind(o, 'BlockAffinity');
+}
+
+/**
+ * Objects → a consistent cluster, in the order the real control plane would get there: settings,
+ * nodes, kubeadm's own objects, workload controllers, scheduling, pod IPAM, service addresses,
+ * endpoints, DNS records. Deterministic; problems are values, never exceptions.
+ */
+export function buildCluster(objects: ManifestObject[]): ClusterBuildResult {
+  const problems: Problem[] = [];
+  const profiles = objects.filter(isProfile);
+  for (const extra of profiles.slice(1)) {
+    problems.push(problem('warning', 'duplicate', `only the first Cluster profile is used; ${extra.name} is ignored`, extra.source));
+  }
+  const settings = readSettings(profiles[0], problems);
+  const nodes = buildNodes(profiles[0], objects.filter((o) => o.kind === 'Node'), problems);
+  const all = [...kubeadmObjects(objects, settings), ...objects];
+
+  const drafts = expandWorkloads(all, nodes, problems);
+  const nodeByIp = new Map(nodes.map((n) => [n.ip, n.name]));
+  for (const d of drafts) {
+    if (!d.pod.node && d.hostIP) d.pod.node = nodeByIp.get(d.hostIP) ?? '';
+  }
+  schedule(drafts, nodes, problems);
+  const { calicoPools, calicoBlocks } = assignPodAddresses(all, settings, nodes, drafts, problems);
+  const pods = drafts.map((d) => d.pod);
+
+  const serviceDrafts: ServiceDraft[] = [];
+  const seenServices = new Set<string>();
+  for (const o of all) {
+    if (o.kind !== 'Service' || !o.name) continue;
+    const d = readService(o, problems);
+    const key = `${d.service.namespace}/${d.service.name}`;
+    if (seenServices.has(key)) {
+      problems.push(problem('error', 'duplicate', `service ${key} is defined twice`, o.source));
+      continue;
+    }
+    seenServices.add(key);
+    serviceDrafts.push(d);
+  }
+  allocateServiceAddresses(serviceDrafts, settings, problems);
+  const portless = resolveEndpoints(serviceDrafts, pods, nodes, all, problems);
+  const services = serviceDrafts.map((d) => d.service);
+
+  const cluster: Cluster = {
+    settings,
+    nodes,
+    namespaces: buildNamespaces(all),
+    pods,
+    services,
+    networkPolicies: all.filter((o) => o.kind === 'NetworkPolicy' && o.name).map(readNetworkPolicy),
+    ingresses: all.filter((o) => o.kind === 'Ingress' && o.name).map((o) => readIngress(o, seenServices, problems)),
+    ingressClasses: all.filter((o) => o.kind === 'IngressClass' && o.name).map(readIngressClass),
+    calicoPools,
+    calicoBlocks,
+    corefile: corefileFrom(all, settings),
+    dnsRecords: buildDnsRecords(services, settings.clusterDomain, portless),
+    ignored: objects.filter((o) => !isModelled(o)).map((o) => ({ kind: o.kind, name: o.name })),
+  };
+  return { cluster, problems };
 }
 
 export function podKey(p: { namespace: string; name: string }): string {

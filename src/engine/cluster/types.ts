@@ -71,6 +71,13 @@ export interface ClusterNode {
   calicoBlocks: Cidr[];
   ipipTunnelAddr?: IPv4;
   vxlanTunnelAddr?: IPv4;
+  /**
+   * Address of the node's pod bridge when the CNI has one: `cni0` for flannel and bridge (`.1` of
+   * podCIDR), the `weave` bridge's exposed address (first address of the node's weave range).
+   */
+  bridgeAddr?: IPv4;
+  /** Flannel: the `flannel.1` VTEP address, `<node subnet>.0`. */
+  flannelAddr?: IPv4;
   /** MTU of eth0 (1500 unless told otherwise). */
   mtu: number;
   /** Search domains from the node's own /etc/resolv.conf (for dnsPolicy Default). */

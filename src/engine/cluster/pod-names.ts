@@ -1,0 +1,60 @@
+import { seededPrng } from '../prng';
+import { fnv32a } from './fnv';
+
+/** k8s.io/apimachinery/pkg/util/rand: the alphabet without vowels and look-alike characters. */
+export const SAFE_ALPHANUMS = 'bcdfghjklmnpqrstvwxz2456789';
+
+/** `rand.SafeEncodeString`: each byte maps to `alphanums[b % 27]`. */
+export function safeEncodeString(s: string): string {
+  let out = '';
+  for (let i = 0; i < s.length; i++) out += SAFE_ALPHANUMS[s.charCodeAt(i) % SAFE_ALPHANUMS.length];
+  return out;
+}
+
+/** JSON with object keys sorted, so equal templates hash equally whatever the key order. */
+function canonicalJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
+  if (typeof v === 'object' && v !== null) {
+    const r = v as Record<string, unknown>;
+    return `{${Object.keys(r).sort().map((k) => `${JSON.stringify(k)}:${canonicalJson(r[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(v) ?? 'null';
+}
+
+/**
+ * pod-template-hash as the Deployment controller computes it (`controller.ComputeHash`): FNV-32a of
+ * the pod template, the decimal value SafeEncodeString-ed. Kubernetes hashes a Go struct dump we
+ * cannot reproduce byte for byte, so we hash the template's canonical JSON: same shape
+ * (`5d59d67564`-style, digits 4–9 and b c d f), not the same value as a live cluster.
+ */
+export function podTemplateHash(template: unknown, collisionCount = 0): string {
+  const text = canonicalJson(template) + (collisionCount ? String(collisionCount) : '');
+  return safeEncodeString(String(fnv32a(text)));
+}
+
+/**
+ * `generateName` suffixes (5 characters of the same alphabet, `rand.String(5)`), drawn from the
+ * seeded PRNG keyed by the owner, so the same manifests always give the same pod names.
+ */
+export class SuffixGenerator {
+  private readonly prng;
+  constructor(
+    ownerKey: string,
+    private readonly taken: Set<string>,
+  ) {
+    this.prng = seededPrng(fnv32a(ownerKey));
+  }
+
+  /** `<prefix>-<5 chars>`, unique within `taken` (which it extends). */
+  next(prefix: string): string {
+    for (;;) {
+      let s = '';
+      for (let i = 0; i < 5; i++) s += SAFE_ALPHANUMS[Math.floor(this.prng.next() * SAFE_ALPHANUMS.length)];
+      const name = `${prefix}-${s}`;
+      if (!this.taken.has(name)) {
+        this.taken.add(name);
+        return name;
+      }
+    }
+  }
+}

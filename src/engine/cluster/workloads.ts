@@ -1,0 +1,251 @@
+import { isIPv4 } from '../net/ipv4';
+import type { ManifestObject } from '../parse/types';
+import { problem, type Problem, type SourceRef } from '../problems';
+import { sourceOf } from './defaults';
+import type { ClusterNode, Pod } from './types';
+import { annotationsOf, asArray, asInt, at, controllerOf, labelsOf, stringMap } from './manifest-fields';
+import { podTemplateHash, SuffixGenerator } from './pod-names';
+import { readPodSpec, type PodSpecInfo } from './pod-spec';
+import { nodeFits } from './scheduling';
+
+/** A pod on its way through scheduling and IPAM (node and ip are '' until assigned). */
+export interface PodDraft {
+  pod: Pod;
+  spec: PodSpecInfo;
+  /** The Pod object itself when pasted (for problem positions). */
+  object?: ManifestObject;
+  pasted: boolean;
+  /** status.hostIP of a pasted pod (places it when spec.nodeName is missing). */
+  hostIP?: string;
+}
+
+export const WORKLOAD_KINDS = new Set(['Pod', 'Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'Job']);
+
+/** Tolerations the DaemonSet controller adds to every daemon pod (`AddOrUpdateDaemonPodTolerations`). */
+const DAEMON_TOLERATIONS = [
+  { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute' },
+  { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute' },
+  { key: 'node.kubernetes.io/disk-pressure', operator: 'Exists', effect: 'NoSchedule' },
+  { key: 'node.kubernetes.io/memory-pressure', operator: 'Exists', effect: 'NoSchedule' },
+  { key: 'node.kubernetes.io/pid-pressure', operator: 'Exists', effect: 'NoSchedule' },
+  { key: 'node.kubernetes.io/unschedulable', operator: 'Exists', effect: 'NoSchedule' },
+] as const;
+
+function readinessOf(body: unknown, phase: Pod['phase']): boolean {
+  for (const c of asArray(at(body, 'status', 'conditions'))) {
+    if (at(c, 'type') === 'Ready') return at(c, 'status') === 'True';
+  }
+  return phase === 'Running';
+}
+
+function podFromObject(o: ManifestObject, problems: Problem[]): PodDraft {
+  const spec = readPodSpec(o.body['spec']);
+  const phaseV = at(o.body, 'status', 'phase');
+  // A manifest without status describes a pod we imagine running.
+  const phase: Pod['phase'] =
+    phaseV === 'Pending' || phaseV === 'Running' || phaseV === 'Succeeded' || phaseV === 'Failed' ? phaseV : 'Running';
+  const pod: Pod = {
+    namespace: o.namespace ?? 'default',
+    name: o.name,
+    node: spec.nodeName ?? '',
+    ip: '',
+    hostNetwork: spec.hostNetwork,
+    labels: labelsOf(o.body),
+    annotations: annotationsOf(o.body),
+    containers: spec.containers,
+    ready: readinessOf(o.body, phase),
+    phase,
+    dnsPolicy: spec.dnsPolicy,
+    source: sourceOf(o),
+  };
+  const podIP = at(o.body, 'status', 'podIP');
+  if (typeof podIP === 'string' && isIPv4(podIP)) pod.ip = podIP;
+  else if (podIP !== undefined && podIP !== '') {
+    problems.push(problem('error', 'bad-ip', `pod ${o.name}: status.podIP is not an IPv4 address`, o.locate(['status', 'podIP']), 'status.podIP'));
+  }
+  if (spec.dnsConfig) pod.dnsConfig = spec.dnsConfig;
+  if (spec.hostname) pod.hostname = spec.hostname;
+  if (spec.subdomain) pod.subdomain = spec.subdomain;
+  const owner = controllerOf(o.body);
+  if (owner) pod.owner = owner;
+  const draft: PodDraft = { pod, spec, object: o, pasted: true };
+  const hostIP = at(o.body, 'status', 'hostIP');
+  if (typeof hostIP === 'string' && isIPv4(hostIP)) draft.hostIP = hostIP;
+  return draft;
+}
+
+interface TemplatePod {
+  namespace: string;
+  name: string;
+  template: unknown;
+  owner: { kind: string; name: string };
+  extraLabels?: Record<string, string>;
+  source: SourceRef | undefined;
+  node?: string;
+  hostname?: string;
+  subdomain?: string;
+}
+
+function podFromTemplate(t: TemplatePod): PodDraft {
+  const spec = readPodSpec(at(t.template, 'spec'));
+  const pod: Pod = {
+    namespace: t.namespace,
+    name: t.name,
+    node: t.node ?? spec.nodeName ?? '',
+    ip: '',
+    hostNetwork: spec.hostNetwork,
+    labels: { ...labelsOf(t.template), ...t.extraLabels },
+    annotations: annotationsOf(t.template),
+    containers: spec.containers,
+    ready: true,
+    phase: 'Running',
+    dnsPolicy: spec.dnsPolicy,
+    owner: t.owner,
+    source: t.source,
+  };
+  if (spec.dnsConfig) pod.dnsConfig = spec.dnsConfig;
+  const hostname = t.hostname ?? spec.hostname;
+  if (hostname) pod.hostname = hostname;
+  const subdomain = t.subdomain ?? spec.subdomain;
+  if (subdomain) pod.subdomain = subdomain;
+  return { pod, spec, pasted: false };
+}
+
+function pushTo<T>(m: Map<string, T[]>, k: string, v: T): void {
+  const list = m.get(k);
+  if (list) list.push(v);
+  else m.set(k, [v]);
+}
+
+function selectorMatches(selector: Record<string, string>, labels: Record<string, string>): boolean {
+  const keys = Object.keys(selector);
+  return keys.length > 0 && keys.every((k) => labels[k] === selector[k]);
+}
+
+/**
+ * Pods as given, plus the pods the workload controllers would create, in input order. Pods that
+ * already exist for an owner (pasted `kubectl get` output) count towards its replicas.
+ */
+export function expandWorkloads(objects: ManifestObject[], nodes: ClusterNode[], problems: Problem[]): PodDraft[] {
+  const pasted: PodDraft[] = [];
+  const namesByNs = new Map<string, Set<string>>();
+  const taken = (ns: string) => {
+    let s = namesByNs.get(ns);
+    if (!s) namesByNs.set(ns, (s = new Set()));
+    return s;
+  };
+  const owned = new Map<string, PodDraft[]>();
+  const ownedKey = (ns: string, kind: string, name: string) => `${ns}\u0000${kind}\u0000${name}`;
+  const replicaSetOwners = new Set<string>();
+  const rsByDeployment = new Map<string, PodDraft[]>();
+  for (const o of objects) {
+    if (o.kind === 'Pod' && o.name) {
+      const d = podFromObject(o, problems);
+      const names = taken(d.pod.namespace);
+      if (names.has(d.pod.name)) {
+        problems.push(problem('error', 'duplicate', `pod ${d.pod.namespace}/${d.pod.name} is defined twice`, o.source));
+        continue;
+      }
+      names.add(d.pod.name);
+      pasted.push(d);
+      if (d.pod.owner) {
+        const k = ownedKey(d.pod.namespace, d.pod.owner.kind, d.pod.owner.name);
+        pushTo(owned, k, d);
+        if (d.pod.owner.kind === 'ReplicaSet') {
+          // `<deployment>-<hash>`: remember the ReplicaSet under its would-be Deployment.
+          const cut = d.pod.owner.name.lastIndexOf('-');
+          if (cut > 0) {
+            const dk = ownedKey(d.pod.namespace, 'Deployment', d.pod.owner.name.slice(0, cut));
+            pushTo(rsByDeployment, dk, d);
+          }
+        }
+      }
+    } else if (o.kind === 'ReplicaSet') {
+      const owner = controllerOf(o.body);
+      if (owner?.kind === 'Deployment') replicaSetOwners.add(ownedKey(o.namespace ?? 'default', 'Deployment', owner.name));
+    }
+  }
+
+  const out: PodDraft[] = [];
+  let pastedIdx = 0;
+  for (const o of objects) {
+    if (o.kind === 'Pod') {
+      const d = pasted[pastedIdx];
+      if (d && d.object === o) {
+        out.push(d);
+        pastedIdx++;
+      }
+      continue;
+    }
+    if (!WORKLOAD_KINDS.has(o.kind) || !o.name) continue;
+    const ns = o.namespace ?? 'default';
+    const template = at(o.body, 'spec', 'template');
+    const replicas = Math.max(0, asInt(at(o.body, 'spec', 'replicas')) ?? 1);
+    const existing = (kind: string, name: string) => owned.get(ownedKey(ns, kind, name)) ?? [];
+    const gen = (owner: { kind: string; name: string }, count: number, extraLabels?: Record<string, string>) => {
+      const suffixes = new SuffixGenerator(`${ns}/${owner.name}`, taken(ns));
+      for (let i = 0; i < count; i++) {
+        out.push(podFromTemplate({ namespace: ns, name: suffixes.next(owner.name), template, owner, source: sourceOf(o), ...(extraLabels ? { extraLabels } : {}) }));
+      }
+    };
+    switch (o.kind) {
+      case 'Deployment': {
+        if (replicaSetOwners.has(ownedKey(ns, 'Deployment', o.name))) break; // its ReplicaSet was pasted
+        const selector = stringMap(at(o.body, 'spec', 'selector', 'matchLabels'));
+        // Pods pasted without their ReplicaSet: adopt the ReplicaSet name they carry.
+        let rsName = `${o.name}-${podTemplateHash(template)}`;
+        for (const d of rsByDeployment.get(ownedKey(ns, 'Deployment', o.name)) ?? []) {
+          if (d.pod.owner && selectorMatches(selector, d.pod.labels)) {
+            rsName = d.pod.owner.name;
+            break;
+          }
+        }
+        const hash = rsName.slice(o.name.length + 1);
+        gen({ kind: 'ReplicaSet', name: rsName }, replicas - existing('ReplicaSet', rsName).length, { 'pod-template-hash': hash });
+        break;
+      }
+      case 'ReplicaSet':
+        gen({ kind: 'ReplicaSet', name: o.name }, replicas - existing('ReplicaSet', o.name).length);
+        break;
+      case 'Job': {
+        const parallelism = Math.max(0, asInt(at(o.body, 'spec', 'parallelism')) ?? 1);
+        const completions = asInt(at(o.body, 'spec', 'completions'));
+        const count = Math.min(parallelism, completions ?? parallelism);
+        gen({ kind: 'Job', name: o.name }, count - existing('Job', o.name).length,
+          { 'batch.kubernetes.io/job-name': o.name, 'job-name': o.name });
+        break;
+      }
+      case 'StatefulSet': {
+        const serviceName = at(o.body, 'spec', 'serviceName');
+        const names = taken(ns);
+        for (let i = 0; i < replicas; i++) {
+          const name = `${o.name}-${i}`;
+          if (names.has(name)) continue;
+          names.add(name);
+          out.push(podFromTemplate({
+            namespace: ns, name, template, owner: { kind: 'StatefulSet', name: o.name }, source: sourceOf(o),
+            extraLabels: { 'statefulset.kubernetes.io/pod-name': name, 'apps.kubernetes.io/pod-index': String(i) },
+            hostname: name,
+            ...(typeof serviceName === 'string' && serviceName ? { subdomain: serviceName } : {}),
+          }));
+        }
+        break;
+      }
+      case 'DaemonSet': {
+        const spec = readPodSpec(at(template, 'spec'));
+        const tolerations = [...spec.tolerations, ...DAEMON_TOLERATIONS];
+        if (spec.hostNetwork) tolerations.push({ key: 'node.kubernetes.io/network-unavailable', operator: 'Exists', effect: 'NoSchedule' });
+        const have = new Set(existing('DaemonSet', o.name).map((d) => d.pod.node));
+        const suffixes = new SuffixGenerator(`${ns}/${o.name}`, taken(ns));
+        for (const n of nodes) {
+          if (have.has(n.name) || !nodeFits({ nodeSelector: spec.nodeSelector, tolerations }, n)) continue;
+          const d = podFromTemplate({ namespace: ns, name: suffixes.next(o.name), template, owner: { kind: 'DaemonSet', name: o.name }, source: sourceOf(o), node: n.name });
+          d.spec = { ...d.spec, tolerations };
+          out.push(d);
+        }
+        break;
+      }
+    }
+  }
+  return out;
+}
