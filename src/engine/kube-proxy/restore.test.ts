@@ -1,47 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { kubeProxyRestoreText, masqueradeMarkText } from './restore';
-import { cluster, ep, node, port, service } from './test-clusters';
+import { goldenCluster } from './test-clusters';
 
 /**
- * A small cluster on two nodes with the DESIGN §3 kube-proxy profile (clusterCIDR 172.16.0.0/16,
- * masqueradeBit 14, localhostNodePorts, randomFully, nfacct), seen from k8s-w1.
+ * `goldenCluster()` (test-clusters.ts) seen from k8s-w1.
  *
  * Chain names were derived outside this code base with coreutils, e.g.
  *   printf '%s' 'default/webtcp' | sha256sum | cut -d' ' -f1 | xxd -r -p | base32 | cut -c1-16
  * (the same pipeline gives XPGD46QRK7WJZT7O for ns1/svc1:p80 + tcp, the DESIGN check value).
  */
 const W1 = 'k8s-w1';
-const W2 = 'k8s-w2';
-
-function goldenCluster() {
-  return cluster(
-    [node('k8s-m', '192.168.10.10'), node(W1, '192.168.10.101'), node(W2, '192.168.10.102')],
-    [
-      // ClusterIP, unnamed port, three endpoints given out of order.
-      service('default', 'web', '10.96.100.10', [
-        port('', 80, [ep('172.16.2.5', 8080, W2), ep('172.16.1.9', 8080, W1), ep('172.16.1.10', 8080, W1)], { targetPort: 8080 }),
-      ]),
-      // NodePort with externalTrafficPolicy: Local, one endpoint on each worker.
-      service(
-        'default',
-        'echo',
-        '10.96.100.20',
-        [port('http', 80, [ep('172.16.2.20', 5678, W2), ep('172.16.1.20', 5678, W1)], { nodePort: 30080, targetPort: 5678 })],
-        { type: 'NodePort', externalTrafficPolicy: 'Local' },
-      ),
-      // No endpoints at all.
-      service('default', 'empty', '10.96.100.30', [port('https', 443, [])]),
-      // ClientIP session affinity, default timeout.
-      service('default', 'sticky', '10.96.100.40', [port('', 80, [ep('172.16.1.30', 80, W1), ep('172.16.2.30', 80, W2)])], {
-        sessionAffinity: 'ClientIP',
-        sessionAffinityTimeoutSeconds: 10800,
-      }),
-      // Headless: kube-proxy skips it entirely.
-      service('default', 'headless', 'None', [port('', 80, [ep('172.16.1.40', 80, W1)])]),
-    ],
-    { clusterCIDR: '172.16.0.0/16', masqueradeBit: 14, localhostNodePorts: true, randomFully: true, nfacct: true },
-  );
-}
 
 const E = 'ZJMBFACUQCTMIK2C'; // default/echo:http tcp
 const E1 = 'KUBE-SEP-LPH4LMAVPI2VEMJO'; // … 172.16.1.20:5678

@@ -120,3 +120,41 @@ export function overallRulesCluster(): Cluster {
     ],
   );
 }
+
+/**
+ * A small cluster on three nodes with the DESIGN §3 kube-proxy profile (clusterCIDR
+ * 172.16.0.0/16, masqueradeBit 14, localhostNodePorts, randomFully, nfacct): a ClusterIP service
+ * with three endpoints, a NodePort with externalTrafficPolicy Local, a service without endpoints,
+ * one with ClientIP affinity, and a headless one.
+ */
+export function goldenCluster(): Cluster {
+  const W1 = 'k8s-w1';
+  const W2 = 'k8s-w2';
+  return cluster(
+    [node('k8s-m', '192.168.10.10'), node(W1, '192.168.10.101'), node(W2, '192.168.10.102')],
+    [
+      // ClusterIP, unnamed port, three endpoints given out of order.
+      service('default', 'web', '10.96.100.10', [
+        port('', 80, [ep('172.16.2.5', 8080, W2), ep('172.16.1.9', 8080, W1), ep('172.16.1.10', 8080, W1)], { targetPort: 8080 }),
+      ]),
+      // NodePort with externalTrafficPolicy: Local, one endpoint on each worker.
+      service(
+        'default',
+        'echo',
+        '10.96.100.20',
+        [port('http', 80, [ep('172.16.2.20', 5678, W2), ep('172.16.1.20', 5678, W1)], { nodePort: 30080, targetPort: 5678 })],
+        { type: 'NodePort', externalTrafficPolicy: 'Local' },
+      ),
+      // No endpoints at all.
+      service('default', 'empty', '10.96.100.30', [port('https', 443, [])]),
+      // ClientIP session affinity, default timeout.
+      service('default', 'sticky', '10.96.100.40', [port('', 80, [ep('172.16.1.30', 80, W1), ep('172.16.2.30', 80, W2)])], {
+        sessionAffinity: 'ClientIP',
+        sessionAffinityTimeoutSeconds: 10800,
+      }),
+      // Headless: kube-proxy skips it entirely.
+      service('default', 'headless', 'None', [port('', 80, [ep('172.16.1.40', 80, W1)])]),
+    ],
+    { clusterCIDR: '172.16.0.0/16', masqueradeBit: 14, localhostNodePorts: true, randomFully: true, nfacct: true },
+  );
+}
