@@ -1,10 +1,7 @@
-import type { Cluster } from '../cluster/types';
-import type { Dataplane } from '../dataplane/types';
-import type { Trace, TraceRequest } from './types';
-
+/** The packet walker: one scenario through the modelled namespaces → the trace contract (DESIGN §6). */
 export type * from './types';
-
-/** Walks one scenario through the modelled namespaces; returns the trace contract. */
-export function traceScenario(_cluster: Cluster, _dataplane: Dataplane, _req: TraceRequest): Trace | { error: string } {
-  throw new Error('STUB: replaced by the walk module');
-}
+export { traceScenario } from './scenario';
+export { parseEndpoint, resolveEndpoint } from './endpoint';
+export type { Endpoint, EndpointSyntax } from './endpoint';
+export { formatConntrack } from './conntrack';
+export { formatRoute, lookupRoute } from './routing';

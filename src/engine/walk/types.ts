@@ -108,6 +108,8 @@ export interface Trace extends TracePath {
   dns?: DnsQueryRecord[];
   /** Conntrack entries left on each node after the trace, for the `conntrack -L` views. */
   conntrack?: ConntrackEntry[];
+  /** What the walker could not model faithfully (e.g. a match the evaluator does not know). */
+  notes?: string[];
 }
 
 /** `pod/<ns>/<name>`, `pod/<name>`, `node/<name>`, `svc/<ns>/<name>[:port]`, `external/<ip>`, `<ip>:<port>`, `dns:<name>` */

@@ -1,0 +1,128 @@
+/**
+ * The state one trace carries while it walks: the model, the hops recorded so far, per-node
+ * conntrack tables, the seeded PRNG and the forced endpoint (`--pick`).
+ */
+import type { Cluster } from '../cluster/types';
+import type { Dataplane, Netns, NodeDataplane } from '../dataplane/types';
+import type { IPv4 } from '../net/ipv4';
+import { seededPrng, type Prng } from '../prng';
+import { ConntrackTable } from './conntrack';
+import type { Delivered, Hop, HopDetail, HopKind, L4Proto, OuterHeader, PacketHeaders, Verdict } from './types';
+
+/** The packet as the walker carries it: the headers plus the skb mark (which never leaves a host). */
+export interface Pkt {
+  src: IPv4;
+  dst: IPv4;
+  sport?: number;
+  dport?: number;
+  proto: L4Proto;
+  ttl: number;
+  mark: number;
+  outer?: OuterHeader;
+}
+
+/** A place a packet can be: a netns on a node. */
+export interface Where {
+  node: string;
+  /** `host` or `pod:<ns>/<name>` */
+  nsId: string;
+  ns: Netns;
+}
+
+export interface Outcome {
+  verdict: Verdict;
+  delivered?: Delivered;
+  /** Where the packet was delivered (the reply starts there). */
+  at?: Where | { external: IPv4 };
+}
+
+/** Guards against routing loops in pasted state: the kernel would run the TTL down. */
+const MAX_HOPS = 400;
+
+export class WalkContext {
+  hops: Hop[] = [];
+  readonly conntrack = new Map<string, ConntrackTable>();
+  readonly prng: Prng;
+  /** Set when `--pick` matched an endpoint's DNAT. */
+  pickMatched = false;
+  /** Things the walker could not model faithfully, surfaced in the trace. */
+  readonly notes: string[] = [];
+
+  constructor(
+    readonly cluster: Cluster,
+    readonly dataplane: Dataplane,
+    seed: number,
+    readonly pick: IPv4 | undefined,
+  ) {
+    this.prng = seededPrng(seed);
+  }
+
+  get exhausted(): boolean {
+    return this.hops.length >= MAX_HOPS;
+  }
+
+  nodeDp(node: string): NodeDataplane | undefined {
+    return this.dataplane.nodes[node];
+  }
+
+  /** The netns with that id on that node (`host`, or a pod key; hostNetwork pods are `host`). */
+  where(node: string, nsId: string): Where | undefined {
+    const dp = this.nodeDp(node);
+    if (!dp) return undefined;
+    if (nsId === 'host') return { node, nsId, ns: dp.host };
+    const ns = dp.pods[nsId.replace(/^pod:/, '')];
+    return ns ? { node, nsId: `pod:${nsId.replace(/^pod:/, '')}`, ns } : undefined;
+  }
+
+  ct(node: string): ConntrackTable {
+    let t = this.conntrack.get(node);
+    if (!t) {
+      t = new ConntrackTable(node);
+      this.conntrack.set(node, t);
+    }
+    return t;
+  }
+
+  hop(
+    at: { node: string | null; netns: string },
+    kind: HopKind,
+    pkt: Pkt,
+    detail: HopDetail,
+    explain: string,
+    opts: { iface?: string; commands?: string[] } = {},
+  ): Hop {
+    const h: Hop = { seq: this.hops.length + 1, node: at.node, netns: at.netns, kind, packet: headers(pkt), detail, explain };
+    if (opts.iface !== undefined) h.iface = opts.iface;
+    if (opts.commands?.length) h.commands = opts.commands;
+    this.hops.push(h);
+    return h;
+  }
+}
+
+export function headers(p: Pkt): PacketHeaders {
+  const h: PacketHeaders = { src: p.src, dst: p.dst, proto: p.proto, ttl: p.ttl };
+  if (p.sport !== undefined) h.sport = p.sport;
+  if (p.dport !== undefined) h.dport = p.dport;
+  if (p.outer) h.outer = { ...p.outer };
+  return h;
+}
+
+export function at(w: Where): { node: string; netns: string } {
+  return { node: w.node, netns: w.nsId };
+}
+
+/** How a user runs a command in that netns: on the node itself, or through `kubectl exec`. */
+export function inNs(w: Where, cmd: string): string {
+  if (w.nsId === 'host') return cmd;
+  const [ns, name] = w.nsId.slice(4).split('/');
+  return `kubectl exec -n ${ns} ${name} -- ${cmd}`;
+}
+
+/** `10.0.0.1:80` or `10.0.0.1` for ICMP. */
+export function endpointText(ip: IPv4, port: number | undefined): string {
+  return port === undefined ? ip : `${ip}:${port}`;
+}
+
+export function flowText(p: Pkt): string {
+  return `${endpointText(p.src, p.sport)} → ${endpointText(p.dst, p.dport)}`;
+}

@@ -1,0 +1,154 @@
+/**
+ * Netfilter at one hook of one host netns, in the kernel's priority order
+ * (raw -300, conntrack -200, mangle -150, nat DNAT -100, filter 0, security 50, nat SNAT 100),
+ * through the one evaluator. The nat table only sees a connection's first packet; later packets
+ * and replies are translated by conntrack (see `stack.ts`).
+ */
+import { evaluateHook } from '../netfilter';
+import type { BuiltinChain, HookResult, NatAction, NetfilterEnv, NetfilterPacket, RuleRef, Ruleset, TableName } from '../netfilter/types';
+import { parseIPv4 } from '../net/ipv4';
+import { at, inNs, type Pkt, type WalkContext, type Where } from './context';
+import { isLocalAddress } from './routing';
+
+const TABLES_AT: Record<BuiltinChain, TableName[]> = {
+  PREROUTING: ['raw', 'mangle', 'nat'],
+  INPUT: ['mangle', 'filter', 'security', 'nat'],
+  FORWARD: ['mangle', 'filter', 'security'],
+  OUTPUT: ['raw', 'mangle', 'nat', 'filter', 'security'],
+  POSTROUTING: ['mangle', 'nat'],
+};
+
+export interface HookIo {
+  inIface?: string;
+  outIface?: string;
+  ctState: NetfilterPacket['ctState'];
+  ctNat: { dnat: boolean; snat: boolean };
+  /** br_netfilter: the frame is being bridged between these ports. */
+  physdev?: { in?: string; out?: string };
+}
+
+export interface HookOutcome {
+  verdict: 'ACCEPT' | 'DROP' | 'REJECT';
+  rejectWith?: string;
+  /** NAT the nat table asked for (applied by the caller, which knows the route for MASQUERADE). */
+  nat?: NatAction;
+  /** The table that decided a DROP/REJECT. */
+  table?: TableName;
+}
+
+function hasRules(rs: Ruleset, table: TableName, chain: string): boolean {
+  const c = rs.tables.find((t) => t.name === table)?.chains.find((x) => x.name === chain);
+  return !!c && (c.rules.length > 0 || c.policy === 'DROP');
+}
+
+function chainRules(rs: Ruleset, table: TableName, chain: string) {
+  return rs.tables.find((t) => t.name === table)?.chains.find((c) => c.name === chain)?.rules;
+}
+
+/**
+ * `--pick IP`: the statistic rule "matches" when the chain it jumps to DNATs to that IP, which is
+ * how a user would read KUBE-SVC-… to force one endpoint.
+ */
+function dnatTargetOf(rs: Ruleset, ref: RuleRef): string | undefined {
+  const rule = chainRules(rs, ref.table, ref.chain)?.[ref.index];
+  const chain = rule?.target?.name;
+  if (!chain) return undefined;
+  for (const r of chainRules(rs, ref.table, chain) ?? []) {
+    if (r.target?.name === 'DNAT') return r.target.options.find((o) => o.name === 'to-destination')?.values[0];
+  }
+  return undefined;
+}
+
+export function netfilterEnv(ctx: WalkContext, w: Where, rs: Ruleset, ipsets: NetfilterEnv['ipsets']): NetfilterEnv {
+  return {
+    addressType(ip) {
+      if (isLocalAddress(w.ns, ip)) return 'LOCAL';
+      const n = parseIPv4(ip) ?? 0;
+      if (n >>> 28 === 0xe) return 'MULTICAST';
+      if (ip === '255.255.255.255' || w.ns.routes.some((r) => r.type === 'broadcast' && r.dst === ip)) return 'BROADCAST';
+      return 'UNICAST';
+    },
+    ipsets,
+    chooseRandom(probability, ref) {
+      if (ctx.pick !== undefined) {
+        const to = dnatTargetOf(rs, ref);
+        if (to !== undefined) {
+          const hit = to === ctx.pick || to.startsWith(`${ctx.pick}:`);
+          if (hit) ctx.pickMatched = true;
+          return hit;
+        }
+      }
+      return ctx.prng.next() < probability;
+    },
+  };
+}
+
+/** The deepest user chain the packet entered, for `iptables -t nat -L <chain> -n -v`. */
+function interestingChain(res: HookResult): string {
+  const user = res.chains.filter((c) => !/^(PREROUTING|INPUT|FORWARD|OUTPUT|POSTROUTING)$/.test(c));
+  return user[user.length - 1] ?? res.chains[0] ?? '';
+}
+
+function explainTable(table: TableName, hook: BuiltinChain, res: HookResult): string {
+  const last = res.hits[res.hits.length - 1];
+  if (res.verdict === 'DROP') return `The ${table} table's ${hook} chain drops the packet${last ? ` (rule in ${last.ref.chain})` : ' by policy'}.`;
+  if (res.verdict === 'REJECT') return `The ${table} table's ${hook} chain rejects the packet${res.rejectWith ? ` with ${res.rejectWith}` : ''}${last ? ` (rule in ${last.ref.chain})` : ''}.`;
+  if (res.nat) return `The ${table} table's ${hook} chain matched ${res.hits.length} rule${res.hits.length === 1 ? '' : 's'} and ends in ${res.nat.kind}.`;
+  if (last) return `The ${table} table's ${hook} chain matched ${res.hits.length} rule${res.hits.length === 1 ? '' : 's'}, last ${last.ref.chain} → ${last.target}, and lets the packet continue.`;
+  return `The ${table} table's ${hook} chain accepts the packet by policy.`;
+}
+
+/** Runs every table registered at `hook` in the host netns `w`; records one hop per table that acted. */
+export function runHook(ctx: WalkContext, w: Where, hook: BuiltinChain, pkt: Pkt, io: HookIo): HookOutcome {
+  const dp = ctx.nodeDp(w.node);
+  if (!dp || w.nsId !== 'host') return { verdict: 'ACCEPT' };
+  const rs = dp.iptables;
+  const env = netfilterEnv(ctx, w, rs, dp.ipsets);
+  let nat: NatAction | undefined;
+  for (const table of TABLES_AT[hook]) {
+    if (table === 'nat' && io.ctState !== 'NEW') continue;
+    if (!hasRules(rs, table, hook)) continue;
+    const nfp: NetfilterPacket = {
+      src: pkt.src,
+      dst: pkt.dst,
+      proto: pkt.proto,
+      mark: pkt.mark,
+      ctState: io.ctState,
+      ctNat: io.ctNat,
+    };
+    if (pkt.sport !== undefined) nfp.sport = pkt.sport;
+    if (pkt.dport !== undefined) nfp.dport = pkt.dport;
+    if (io.inIface) nfp.inIface = io.inIface;
+    if (io.outIface) nfp.outIface = io.outIface;
+    if (io.physdev) {
+      nfp.physdevIsBridged = true;
+      if (io.physdev.in) nfp.physdevIn = io.physdev.in;
+      if (io.physdev.out) nfp.physdevOut = io.physdev.out;
+    }
+    const res = evaluateHook(rs, table, hook, nfp, env);
+    pkt.mark = res.packet.mark;
+    for (const p of res.problems) if (!ctx.notes.includes(p)) ctx.notes.push(p);
+    if (res.hits.length > 0 || res.verdict !== 'ACCEPT') {
+      const last = res.hits[res.hits.length - 1];
+      const chain = interestingChain(res);
+      const detail = {
+        table,
+        chain: hook,
+        target: res.verdict !== 'ACCEPT' && !last ? res.verdict : (last?.target ?? 'ACCEPT'),
+        lines: [`chains: ${res.chains.join(' → ')}`, ...res.hits.map((h) => h.text)],
+        ...(last ? { rule: last.text } : {}),
+      };
+      ctx.hop(at(w), 'netfilter', pkt, detail, explainTable(table, hook, res), {
+        ...(io.inIface ?? io.outIface ? { iface: io.inIface ?? io.outIface } : {}),
+        commands: [inNs(w, `iptables -t ${table} -L ${chain} -n -v --line-numbers`)],
+      });
+    }
+    if (res.verdict !== 'ACCEPT') {
+      const out: HookOutcome = { verdict: res.verdict, table };
+      if (res.rejectWith) out.rejectWith = res.rejectWith;
+      return out;
+    }
+    if (res.nat) nat = res.nat;
+  }
+  return nat ? { verdict: 'ACCEPT', nat } : { verdict: 'ACCEPT' };
+}

@@ -1,0 +1,231 @@
+/**
+ * The IPv4 layer of one netns, in the kernel's order: a locally generated packet goes route lookup
+ * → OUTPUT → POSTROUTING → device; a received one goes PREROUTING (conntrack, DNAT) → routing
+ * decision → INPUT and the socket, or FORWARD (TTL − 1) → POSTROUTING (SNAT/MASQUERADE) → device.
+ */
+import type { ConntrackEntry, NatAction } from '../netfilter/types';
+import { at, flowText, inNs, type Outcome, type Pkt, type WalkContext, type Where } from './context';
+import { formatConntrack, type FlowKey } from './conntrack';
+import { runHook, type HookIo } from './hooks';
+import { transmit } from './link';
+import { lookupRoute, selectSource, type RouteResult } from './routing';
+import { deliver } from './socket';
+
+/** Conntrack as seen by one packet inside one host netns. */
+interface CtView {
+  entry?: ConntrackEntry;
+  direction: 'new' | 'original' | 'reply';
+  /** Reply to a DNATed connection: the source goes back to the original destination on the way out. */
+  unDnat?: { src: string; sport?: number };
+}
+
+function key(p: Pkt): FlowKey {
+  const k: FlowKey = { proto: p.proto, src: p.src, dst: p.dst };
+  if (p.sport !== undefined) k.sport = p.sport;
+  if (p.dport !== undefined) k.dport = p.dport;
+  return k;
+}
+
+/** The conntrack step at PREROUTING / OUTPUT: find or create the entry; un-SNAT replies now. */
+function ctIn(ctx: WalkContext, w: Where, pkt: Pkt, iface: string | undefined): CtView {
+  if (w.nsId !== 'host') return { direction: 'new' };
+  const table = ctx.ct(w.node);
+  const m = table.lookup(key(pkt));
+  if (!m) return { direction: 'new', entry: table.create(key(pkt), pkt.mark) };
+  if (m.direction === 'original') return { direction: 'original', entry: m.entry };
+  const e = m.entry;
+  const view: CtView = { direction: 'reply', entry: e };
+  const before = flowText(pkt);
+  if (e.status.includes('SNAT')) {
+    pkt.dst = e.orig.src;
+    if (e.orig.sport !== undefined) pkt.dport = e.orig.sport;
+  }
+  if (e.status.includes('DNAT')) {
+    view.unDnat = { src: e.orig.dst };
+    if (e.orig.dport !== undefined) view.unDnat.sport = e.orig.dport;
+  }
+  table.seenReply(e);
+  const undid = e.status.includes('SNAT') ? `the reply's destination goes back from ${before.split(' → ')[1]} to the original client ${flowText(pkt).split(' → ')[1]} (un-SNAT)` : 'no source NAT to undo here';
+  ctx.hop(at(w), 'conntrack', pkt, { conntrack: formatConntrack(e) }, `The packet matches the reply tuple of a tracked connection: ${undid}.`, {
+    ...(iface ? { iface } : {}),
+    commands: [inNs(w, `conntrack -L -p ${pkt.proto} -d ${e.orig.dst}`)],
+  });
+  return view;
+}
+
+function ioFor(ct: CtView, extra: Partial<HookIo>): HookIo {
+  const io: HookIo = {
+    ctState: ct.direction === 'new' ? 'NEW' : 'ESTABLISHED',
+    ctNat: { dnat: !!ct.entry?.status.includes('DNAT'), snat: !!ct.entry?.status.includes('SNAT') },
+    ...extra,
+  };
+  return io;
+}
+
+function applyDnat(ctx: WalkContext, w: Where, pkt: Pkt, nat: NatAction, iface: string | undefined): void {
+  const before = flowText(pkt);
+  if (nat.toIp) pkt.dst = nat.toIp;
+  if (nat.toPort !== undefined) pkt.dport = nat.toPort;
+  ctx.hop(at(w), 'nat', pkt, { table: 'nat', chain: nat.hit.ref.chain, rule: nat.hit.text, target: 'DNAT' }, `DNAT rewrites the destination: ${before} becomes ${flowText(pkt)}.`, {
+    ...(iface ? { iface } : {}),
+    commands: [inNs(w, `iptables -t nat -L ${nat.hit.ref.chain} -n -v`)],
+  });
+}
+
+/** SNAT / MASQUERADE at POSTROUTING: MASQUERADE takes the preferred source of the outgoing route. */
+function applySnat(ctx: WalkContext, w: Where, pkt: Pkt, nat: NatAction, out: RouteResult): void {
+  const before = flowText(pkt);
+  const src = nat.kind === 'MASQUERADE' ? selectSource(w.ns, out.route.dev, out.nexthop) : nat.toIp;
+  if (src) pkt.src = src;
+  if (nat.toPort !== undefined) pkt.sport = nat.toPort;
+  else if (nat.randomFully && pkt.sport !== undefined) pkt.sport = 1024 + Math.floor(ctx.prng.next() * 64512);
+  const how = nat.kind === 'MASQUERADE' ? `MASQUERADE takes ${out.route.dev}'s address for this next hop` : `SNAT rewrites the source`;
+  const port = nat.randomFully ? ' and, with --random-fully, a random source port' : '';
+  ctx.hop(at(w), 'nat', pkt, { table: 'nat', chain: nat.hit.ref.chain, rule: nat.hit.text, target: nat.kind }, `${how}${port}: ${before} becomes ${flowText(pkt)}.`, {
+    iface: out.route.dev ?? '',
+    commands: [inNs(w, `iptables -t nat -L ${nat.hit.ref.chain} -n -v`)],
+  });
+}
+
+/** After the last hook (POSTROUTING or INPUT): un-DNAT a reply, or confirm a new entry. */
+function ctOut(ctx: WalkContext, w: Where, pkt: Pkt, ct: CtView, iface: string | undefined): void {
+  if (!ct.entry) return;
+  if (ct.direction === 'reply' && ct.unDnat) {
+    const before = flowText(pkt);
+    pkt.src = ct.unDnat.src;
+    if (ct.unDnat.sport !== undefined) pkt.sport = ct.unDnat.sport;
+    ctx.hop(at(w), 'conntrack', pkt, { conntrack: formatConntrack(ct.entry) }, `Conntrack undoes the DNAT on the reply: ${before} becomes ${flowText(pkt)}, so the client sees the address it connected to.`, {
+      ...(iface ? { iface } : {}),
+      commands: [inNs(w, `conntrack -L -p ${pkt.proto} -s ${ct.entry.orig.src}`)],
+    });
+  } else if (ct.direction === 'new') {
+    ctx.ct(w.node).confirm(ct.entry, key(pkt), pkt.mark);
+    const nat = ct.entry.status.filter((s) => s === 'DNAT' || s === 'SNAT');
+    ctx.hop(at(w), 'conntrack', pkt, { conntrack: formatConntrack(ct.entry) }, `Conntrack confirms the new connection${nat.length ? ` with ${nat.join(' and ')}` : ''}; replies will match its reply tuple${nat.length ? ' and be translated back' : ''}.`, {
+      ...(iface ? { iface } : {}),
+      commands: [inNs(w, `conntrack -L -p ${pkt.proto} -s ${ct.entry.orig.src} -d ${ct.entry.orig.dst}`)],
+    });
+  }
+}
+
+function routeCommand(w: Where, pkt: Pkt, iif?: string): string {
+  return inNs(w, `ip route get ${pkt.dst}${iif ? ` from ${pkt.src} iif ${iif}` : ''}`);
+}
+
+function unroutable(ctx: WalkContext, w: Where, pkt: Pkt, iface: string | undefined, local: boolean): Outcome {
+  ctx.hop(at(w), 'drop', pkt, {}, local ? `No route matches ${pkt.dst}: connect() fails with "Network is unreachable".` : `No route matches ${pkt.dst}: the kernel drops the packet and answers ICMP net unreachable.`, {
+    ...(iface ? { iface } : {}),
+    commands: [routeCommand(w, pkt, local ? undefined : iface)],
+  });
+  return { verdict: 'unroutable' };
+}
+
+/** A route of type blackhole / unreachable / prohibit ends the packet here. */
+function deadRoute(ctx: WalkContext, w: Where, pkt: Pkt, r: RouteResult, iface: string | undefined): Outcome | undefined {
+  const t = r.route.type;
+  if (t !== 'blackhole' && t !== 'unreachable' && t !== 'prohibit') return undefined;
+  const why = t === 'blackhole' ? 'silently discards it' : `rejects it with ICMP ${t === 'unreachable' ? 'host unreachable' : 'administratively prohibited'}`;
+  ctx.hop(at(w), 'drop', pkt, { route: r.text }, `The matching route is a ${t} route: the kernel ${why}.`, {
+    ...(iface ? { iface } : {}),
+    commands: [routeCommand(w, pkt, iface)],
+  });
+  return { verdict: t === 'blackhole' ? 'unroutable' : 'rejected' };
+}
+
+function hookStop(ctx: WalkContext, w: Where, pkt: Pkt, verdict: 'DROP' | 'REJECT', rejectWith: string | undefined, iface: string | undefined): Outcome {
+  if (verdict === 'REJECT') {
+    const how = rejectWith ?? 'icmp-port-unreachable';
+    ctx.hop(at(w), 'drop', pkt, { target: 'REJECT' }, `The packet is rejected: the sender gets ${how}${pkt.proto === 'tcp' && how === 'icmp-port-unreachable' ? ', which connect() reports as "Connection refused"' : ''}.`, iface ? { iface } : {});
+    return { verdict: 'rejected' };
+  }
+  ctx.hop(at(w), 'drop', pkt, { target: 'DROP' }, 'The packet is dropped silently: the sender sees a timeout.', iface ? { iface } : {});
+  return { verdict: 'dropped' };
+}
+
+/** A packet made by a socket in `w` (pod or node). `pkt.src` empty means "let the route choose". */
+export function sendLocal(ctx: WalkContext, w: Where, pkt: Pkt): Outcome {
+  let r = lookupRoute(w.ns, pkt.dst);
+  if (!r) return unroutable(ctx, w, pkt, undefined, true);
+  if (!pkt.src) pkt.src = r.src ?? '0.0.0.0';
+  const dead = deadRoute(ctx, w, pkt, r, undefined);
+  if (dead) return dead;
+  const srcNote = r.route.type === 'local' ? 'the destination is one of this netns\'s own addresses, so it stays on lo' : `it leaves through ${r.route.dev}${r.route.via ? ` towards ${r.route.via}` : ''}`;
+  ctx.hop(at(w), 'route', pkt, { route: r.text }, `The routing table picks "${r.text}": ${srcNote}, with source ${pkt.src}.`, {
+    ...(r.route.dev ? { iface: r.route.dev } : {}),
+    commands: [routeCommand(w, pkt)],
+  });
+  const ct = ctIn(ctx, w, pkt, r.route.dev);
+  const out = runHook(ctx, w, 'OUTPUT', pkt, ioFor(ct, r.route.dev ? { outIface: r.route.dev } : {}));
+  if (out.verdict !== 'ACCEPT') return hookStop(ctx, w, pkt, out.verdict, out.rejectWith, r.route.dev);
+  if (out.nat && (out.nat.kind === 'DNAT' || out.nat.kind === 'REDIRECT')) {
+    applyDnat(ctx, w, pkt, out.nat, r.route.dev);
+    // ip_route_me_harder: the new destination is routed again.
+    const again = lookupRoute(w.ns, pkt.dst);
+    if (!again) return unroutable(ctx, w, pkt, undefined, true);
+    r = again;
+    ctx.hop(at(w), 'route', pkt, { route: r.text }, `After DNAT the packet is routed again to its new destination: "${r.text}".`, {
+      ...(r.route.dev ? { iface: r.route.dev } : {}),
+      commands: [routeCommand(w, pkt)],
+    });
+    const dead2 = deadRoute(ctx, w, pkt, r, undefined);
+    if (dead2) return dead2;
+  }
+  if (r.route.type === 'local') {
+    return inputAndDeliver(ctx, w, pkt, ct, r.route.dev ?? 'lo');
+  }
+  return postroutingAndTransmit(ctx, w, pkt, ct, r);
+}
+
+function postroutingAndTransmit(ctx: WalkContext, w: Where, pkt: Pkt, ct: CtView, r: RouteResult): Outcome {
+  const post = runHook(ctx, w, 'POSTROUTING', pkt, ioFor(ct, r.route.dev ? { outIface: r.route.dev } : {}));
+  if (post.verdict !== 'ACCEPT') return hookStop(ctx, w, pkt, post.verdict, post.rejectWith, r.route.dev);
+  if (post.nat && (post.nat.kind === 'SNAT' || post.nat.kind === 'MASQUERADE')) applySnat(ctx, w, pkt, post.nat, r);
+  ctOut(ctx, w, pkt, ct, r.route.dev);
+  return transmit(ctx, w, r, pkt);
+}
+
+function inputAndDeliver(ctx: WalkContext, w: Where, pkt: Pkt, ct: CtView, iface: string): Outcome {
+  const inp = runHook(ctx, w, 'INPUT', pkt, ioFor(ct, { inIface: iface }));
+  if (inp.verdict !== 'ACCEPT') return hookStop(ctx, w, pkt, inp.verdict, inp.rejectWith, iface);
+  ctOut(ctx, w, pkt, ct, iface);
+  return deliver(ctx, w, pkt, iface);
+}
+
+/** A packet arriving on `iface` of netns `w`. */
+export function receive(ctx: WalkContext, w: Where, iface: string, pkt: Pkt): Outcome {
+  if (ctx.exhausted) {
+    ctx.hop(at(w), 'drop', pkt, {}, 'The walk stopped: too many hops, the modelled routes loop.', { iface });
+    return { verdict: 'dropped' };
+  }
+  const ct = ctIn(ctx, w, pkt, iface);
+  const pre = runHook(ctx, w, 'PREROUTING', pkt, ioFor(ct, { inIface: iface }));
+  if (pre.verdict !== 'ACCEPT') return hookStop(ctx, w, pkt, pre.verdict, pre.rejectWith, iface);
+  if (pre.nat && (pre.nat.kind === 'DNAT' || pre.nat.kind === 'REDIRECT')) applyDnat(ctx, w, pkt, pre.nat, iface);
+  const r = lookupRoute(w.ns, pkt.dst);
+  if (!r) return unroutable(ctx, w, pkt, iface, false);
+  if (r.route.type === 'local') {
+    ctx.hop(at(w), 'route', pkt, { route: r.text }, `Routing decision: ${pkt.dst} is a local address of this netns, so the packet goes up to INPUT.`, {
+      iface,
+      commands: [routeCommand(w, pkt, iface)],
+    });
+    return inputAndDeliver(ctx, w, pkt, ct, iface);
+  }
+  const dead = deadRoute(ctx, w, pkt, r, iface);
+  if (dead) return dead;
+  if (w.ns.sysctls['net.ipv4.ip_forward'] !== '1') {
+    ctx.hop(at(w), 'drop', pkt, { route: r.text }, `${pkt.dst} is not local and net.ipv4.ip_forward is 0 here, so the packet is dropped.`, { iface });
+    return { verdict: 'dropped' };
+  }
+  if (pkt.ttl <= 1) {
+    ctx.hop(at(w), 'drop', pkt, { route: r.text }, 'The TTL would reach zero: the kernel drops the packet and sends ICMP time exceeded.', { iface });
+    return { verdict: 'dropped' };
+  }
+  pkt.ttl -= 1;
+  ctx.hop(at(w), 'route', pkt, { route: r.text }, `Routing decision: forward via "${r.text}"; ip_forward decrements the TTL to ${pkt.ttl}.`, {
+    iface,
+    commands: [routeCommand(w, pkt, iface)],
+  });
+  const fwd = runHook(ctx, w, 'FORWARD', pkt, ioFor(ct, { inIface: iface, ...(r.route.dev ? { outIface: r.route.dev } : {}) }));
+  if (fwd.verdict !== 'ACCEPT') return hookStop(ctx, w, pkt, fwd.verdict, fwd.rejectWith, iface);
+  return postroutingAndTransmit(ctx, w, pkt, ct, r);
+}
