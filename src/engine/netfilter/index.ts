@@ -1,30 +1,9 @@
-import type { Problem } from '../problems';
-import type { HookResult, NetfilterEnv, NetfilterPacket, Rule, Ruleset, TableName, BuiltinChain } from './types';
-
+/**
+ * Netfilter as data: parse and print both iptables text forms, evaluate a hook with the kernel's
+ * semantics, and keep conntrack tables.
+ */
 export type * from './types';
-
-/** Parses `iptables-save` output or `iptables-restore` input (both forms). */
-export function parseIptables(_text: string): { ruleset: Ruleset; problems: Problem[] } {
-  throw new Error('STUB: replaced by the netfilter module');
-}
-
-/** Prints a rule set exactly as `iptables-save` would (`counters` adds `[p:b]` like `-c`). */
-export function printIptablesSave(_ruleset: Ruleset, _opts?: { counters?: boolean; tables?: TableName[] }): string {
-  throw new Error('STUB');
-}
-
-/** One rule in save form: `-A CHAIN -d 10.96.0.10/32 -p udp ... -j TARGET`. */
-export function formatRule(_chain: string, _rule: Rule): string {
-  throw new Error('STUB');
-}
-
-/** Runs one table's built-in chain for one packet with the kernel's semantics. */
-export function evaluateHook(
-  _ruleset: Ruleset,
-  _table: TableName,
-  _hook: BuiltinChain,
-  _packet: NetfilterPacket,
-  _env: NetfilterEnv,
-): HookResult {
-  throw new Error('STUB');
-}
+export { parseIptables, BUILTIN_CHAINS } from './parse';
+export { printIptablesSave, formatRule, saveChainOrder, SAVE_TABLE_ORDER, type SaveOptions } from './print';
+export { evaluateHook } from './evaluate';
+export { compileRuleset } from './compile';

@@ -123,6 +123,20 @@ export interface NetfilterPacket {
   physdevIn?: string;
   physdevOut?: string;
   physdevIsBridged?: boolean;
+  /** Connection mark (`-m connmark`); 0 when absent. */
+  connmark?: number;
+  /** ICMP type/code (`-m icmp`); absent means echo-request (8/0) for NEW, echo-reply (0/0) otherwise. */
+  icmpType?: number;
+  icmpCode?: number;
+  /** TCP flags as names (`SYN`, `ACK`, …); absent means `SYN` for NEW and `ACK` otherwise. */
+  tcpFlags?: string[];
+  /** Conntrack status bits for `--ctstatus` (absent: derived from ctState). */
+  ctStatus?: ('EXPECTED' | 'SEEN_REPLY' | 'ASSURED' | 'CONFIRMED')[];
+  /** Direction of this packet in its connection (`--ctdir`); absent means ORIGINAL. */
+  ctDir?: 'ORIGINAL' | 'REPLY';
+  /** The connection's tuples (`--ctorigdst` …); absent: the packet's own tuple is the original. */
+  ctOrig?: ConntrackTuple;
+  ctReply?: ConntrackTuple;
 }
 
 /** What the evaluator needs to know about the node it runs on. */
@@ -135,8 +149,21 @@ export interface NetfilterEnv {
    * seeded PRNG, or with a look-ahead when the user forces an endpoint (`--pick`).
    */
   chooseRandom(probability: number, at: RuleRef): boolean;
-  /** `-m recent` state (session affinity): name → source addresses seen. */
+  /**
+   * `-m recent` state (session affinity): list name → addresses seen within the time that matters
+   * (the walker owns time, so `--seconds` is its business).
+   */
   recent?: Record<string, IPv4[]>;
+  /** `-m statistic --mode nth`: packets this rule has already seen (default 0). */
+  nthSeen?(at: RuleRef): number;
+}
+
+/** A `-m recent --set/--update/--remove` side effect, for the walker to apply to its state. */
+export interface RecentUpdate {
+  name: string;
+  ip: IPv4;
+  op: 'set' | 'update' | 'remove';
+  at: RuleRef;
 }
 
 /** A rule whose matches all matched, in evaluation order (jumps followed). */
@@ -170,4 +197,10 @@ export interface HookResult {
   byPolicy: boolean;
   /** Unknown matches or targets met on the way (reported, never silently accepted). */
   problems: string[];
+  /** `-m recent` updates made by matched rules (the evaluator is pure; the walker applies them). */
+  recent?: RecentUpdate[];
+  /** Non-terminating targets met (`MARK`, `LOG`, `CONNMARK`, …), in order. */
+  effects?: { hit: RuleHit; note: string }[];
+  /** The connection mark after `CONNMARK` targets, when one changed it. */
+  connmark?: number;
 }
