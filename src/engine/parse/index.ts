@@ -1,8 +1,245 @@
-import type { ParseLimits, ParsedManifests } from './types';
+/**
+ * Manifest text → objects with lazy source positions, and problems. Multi-document YAML with the
+ * YAML 1.1 rules Kubernetes applies (kubectl reads YAML through go-yaml v2: `on`/`yes`/`y` are
+ * booleans, `0777` is octal, timestamps stay strings), JSON (a subset), and `kind: List` /
+ * `*List` wrappers expanded in order.
+ *
+ * Objects that fail validation are not returned, as the API server would not store them; their
+ * problems say why. Nothing here throws: every failure is a `Problem`.
+ */
+import { Composer, Parser, type Document, type Node, type Tags } from 'yaml';
+import { problem, type Problem, type SourceRef } from '../problems';
+import { apiVersionsOf, kindInfo } from './schema';
+import { deref, keyRange, LineIndex, locateInNode, nodeAt, startOf } from './source-map';
+import type { ManifestObject, ObjectPath, ParsedManifests, ParseLimits } from './types';
+import { checkCrossFieldRules, show, Validator } from './validate';
 
 export type { ManifestObject, ParseLimits, ParsedManifests, ObjectPath } from './types';
 
+export const DEFAULT_PARSE_LIMITS: Readonly<ParseLimits> = {
+  maxBytes: 20 * 1024 * 1024,
+  maxDocuments: 10_000,
+  maxAliasCount: 1_000,
+  maxObjects: 200_000,
+};
+
+/** List wrappers nest at most this deep (kubectl prints one level). */
+const MAX_LIST_DEPTH = 4;
+
+let yaml11Tags: Tags | undefined;
+/**
+ * go-yaml v2 (what kubectl and sigs.k8s.io/yaml use) keeps timestamps and base-60 numbers as
+ * strings when decoding into untyped JSON, and has no !!set/!!omap/!!pairs/!!binary objects, so
+ * those YAML 1.1 tags are dropped: values stay plain JSON.
+ */
+function kubernetesYaml11Tags(tags: Tags): Tags {
+  yaml11Tags ??= tags.filter((t) => {
+    if (typeof t === 'string') return true;
+    const tag = t.tag;
+    const format = 'format' in t ? t.format : undefined;
+    return (
+      format !== 'TIME' &&
+      !['tag:yaml.org,2002:timestamp', 'tag:yaml.org,2002:binary', 'tag:yaml.org,2002:set', 'tag:yaml.org,2002:omap', 'tag:yaml.org,2002:pairs'].includes(tag)
+    );
+  });
+  return yaml11Tags;
+}
+
+function effectiveLimits(limits: Partial<ParseLimits> | undefined): ParseLimits {
+  const pick = (k: keyof ParseLimits): number => {
+    const v = limits?.[k];
+    return typeof v === 'number' && v >= 0 && !Number.isNaN(v) ? v : DEFAULT_PARSE_LIMITS[k];
+  };
+  return { maxBytes: pick('maxBytes'), maxDocuments: pick('maxDocuments'), maxAliasCount: pick('maxAliasCount'), maxObjects: pick('maxObjects') };
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
 /** Multi-document YAML / JSON / kind: List → objects with source positions, and problems. */
-export function parseManifests(_text: string, _limits?: Partial<ParseLimits>): ParsedManifests {
-  return { objects: [], problems: [] }; // STUB: replaced by the parse module
+export function parseManifests(text: string, limits?: Partial<ParseLimits>): ParsedManifests {
+  const run = new ManifestReader(typeof text === 'string' ? text : String(text ?? ''), effectiveLimits(limits));
+  try {
+    run.read();
+  } catch (e) {
+    run.problems.push(problem('error', 'internal', `could not read the input: ${errorText(e)}`, run.lastRef()));
+  }
+  return { objects: run.objects, problems: run.problems };
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+type AnyDoc = Document.Parsed;
+
+class ManifestReader {
+  readonly objects: ManifestObject[] = [];
+  readonly problems: Problem[] = [];
+  private readonly lines: LineIndex;
+  private readonly seen = new Set<string>();
+  private stopped = false;
+  private docIndex = 0;
+  private lastOffset = 0;
+
+  constructor(
+    private readonly text: string,
+    private readonly limits: ParseLimits,
+  ) {
+    this.lines = new LineIndex(text);
+  }
+
+  lastRef(): SourceRef {
+    return this.docIndex > 0 ? this.lines.ref(this.docIndex - 1, this.lastOffset) : { doc: -1, line: 1, col: 1 };
+  }
+
+  read(): void {
+    const { text, limits } = this;
+    if (text.length > limits.maxBytes) {
+      this.limit(-1, 0, `the input is ${text.length} characters long, over the limit of ${limits.maxBytes}; nothing was read`);
+      return;
+    }
+    const composer = new Composer({ version: '1.1', customTags: kubernetesYaml11Tags });
+    const docs = composer.compose(new Parser().parse(text), true, text.length);
+    for (;;) {
+      let next: IteratorResult<AnyDoc>;
+      try {
+        next = docs.next() as IteratorResult<AnyDoc>;
+      } catch (e) {
+        // The YAML library recurses per nesting level: absurd nesting ends here, not in a crash.
+        this.problems.push(problem('error', 'yaml-syntax', `YAML could not be parsed: ${errorText(e)}`, this.lines.ref(this.docIndex, this.lastOffset)));
+        return;
+      }
+      if (next.done) return;
+      const doc = next.value;
+      if (this.docIndex >= limits.maxDocuments) {
+        this.limit(this.docIndex, startOf(doc.contents) ?? doc.range[0], `more than ${limits.maxDocuments} documents; the rest of the input was not read`);
+        return;
+      }
+      this.lastOffset = doc.range[0];
+      this.readDocument(doc, this.docIndex++);
+      if (this.stopped) return;
+    }
+  }
+
+  private limit(doc: number, offset: number, message: string): void {
+    this.problems.push(problem('error', 'limit', `limit: ${message}`, doc < 0 ? { doc: -1, line: 1, col: 1 } : this.lines.ref(doc, offset)));
+    this.stopped = true;
+  }
+
+  private readDocument(doc: AnyDoc, index: number): void {
+    for (const err of doc.errors) {
+      this.problems.push(problem('error', 'yaml-syntax', err.message, this.lines.ref(index, err.pos[0], err.pos[1])));
+    }
+    for (const w of doc.warnings) {
+      this.problems.push(problem('warning', 'yaml-warning', w.message, this.lines.ref(index, w.pos[0], w.pos[1])));
+    }
+    if (doc.errors.length > 0) return; // kubectl rejects the whole document
+    let body: unknown;
+    try {
+      body = doc.toJS({ maxAliasCount: this.limits.maxAliasCount });
+    } catch (e) {
+      const at = startOf(doc.contents) ?? doc.range[0];
+      if (e instanceof ReferenceError && /alias/i.test(e.message)) {
+        this.problems.push(
+          problem('error', 'limit', `limit: YAML aliases in this document expand past maxAliasCount (${this.limits.maxAliasCount}); document skipped`, this.lines.ref(index, at)),
+        );
+      } else {
+        this.problems.push(problem('error', 'yaml-syntax', `YAML could not be converted: ${errorText(e)}`, this.lines.ref(index, at)));
+      }
+      return;
+    }
+    if (body === null || body === undefined) return; // empty document
+    this.readObject(body, doc.contents, doc, index, 0, undefined);
+  }
+
+  private readObject(body: unknown, node: unknown, doc: AnyDoc, index: number, depth: number, list: { kind: string; apiVersion: unknown } | undefined): void {
+    const at = startOf(deref(node, doc)) ?? doc.range[0];
+    const locate = (path: ObjectPath): SourceRef => {
+      try {
+        return locateInNode(node, path, doc, index, this.lines, at);
+      } catch {
+        return this.lines.ref(index, at);
+      }
+    };
+    if (!isObject(body)) {
+      const what = Array.isArray(body) ? 'a list' : `a ${typeof body}`;
+      this.problems.push(problem('error', 'not-a-mapping', `${list ? 'a List item' : 'a document'} must be a mapping with apiVersion, kind and metadata, not ${what}`, locate([])));
+      return;
+    }
+    // Typed lists from the API (PodList, ...) omit kind/apiVersion on items: they are implied.
+    if (list && body.kind === undefined && list.kind.length > 4) body.kind = list.kind.slice(0, -4);
+    if (list && body.apiVersion === undefined && typeof list.apiVersion === 'string') body.apiVersion = list.apiVersion;
+    const { kind, apiVersion } = body;
+    if (typeof kind === 'string' && kind.endsWith('List') && 'items' in body) {
+      this.readList(body, node, doc, index, depth, locate);
+      return;
+    }
+    const v = new Validator(locate);
+    if (typeof kind !== 'string' || kind === '') {
+      v.report('error', 'missing-kind', kind === undefined ? [] : ['kind'], kind === undefined ? 'kind is required' : `must be a non-empty string, got ${show(kind)}`);
+    }
+    if (typeof apiVersion !== 'string' || apiVersion === '') {
+      v.report('error', 'missing-api-version', apiVersion === undefined ? [] : ['apiVersion'], apiVersion === undefined ? 'apiVersion is required' : `must be a non-empty string, got ${show(apiVersion)}`);
+    }
+    const meta = body.metadata;
+    const name = isObject(meta) ? meta.name : undefined;
+    if (meta !== undefined && meta !== null && !isObject(meta)) v.report('error', 'bad-type', ['metadata'], 'must be a mapping');
+    else if (typeof name !== 'string' || name === '')
+      v.report('error', 'missing-name', ['metadata', 'name'], name === undefined || name === null ? 'metadata.name is required' : `must be a non-empty string, got ${show(name)}`);
+    if (typeof kind !== 'string' || typeof apiVersion !== 'string' || typeof name !== 'string' || v.errors > 0) {
+      this.problems.push(...v.problems);
+      return;
+    }
+    const info = kindInfo(apiVersion, kind);
+    let ignored = false;
+    if (info) {
+      v.checkObject(body, info.schema, []);
+      checkCrossFieldRules(kind, body, v);
+    } else {
+      ignored = true;
+      const served = apiVersionsOf(kind);
+      if (served.length > 0) {
+        v.report('warning', 'wrong-api-version', ['apiVersion'], `${kind} ${show(name)} is ignored: ${show(apiVersion)} is not a supported apiVersion for ${kind} (use ${served.join(' or ')})`);
+      } else {
+        this.problems.push(problem('info', 'ignored-kind', `ignored: ${kind} ${show(name)} (${apiVersion}) is not a kind PacketWalk models`, locate(['kind']), 'kind'));
+      }
+    }
+    this.problems.push(...v.problems);
+    if (v.errors > 0) return;
+    const ns = isObject(meta) && typeof meta.namespace === 'string' && meta.namespace !== '' ? meta.namespace : undefined;
+    const namespace = info && !info.namespaced ? undefined : ns;
+    const kindKey = keyRange(node, 'kind', doc);
+    const source = this.lines.ref(index, kindKey?.[0] ?? at, kindKey?.[1]);
+    const id = `${kind}/${info?.namespaced === false ? '' : (namespace ?? 'default')}/${name}`;
+    if (this.seen.has(id)) {
+      this.problems.push(problem('warning', 'duplicate-object', `${kind} ${show(name)}${namespace ? ` in namespace ${show(namespace)}` : ''} appears more than once; the last one wins`, source));
+    }
+    this.seen.add(id);
+    if (this.objects.length >= this.limits.maxObjects) {
+      this.limit(index, at, `more than ${this.limits.maxObjects} objects; the rest of the input was not read`);
+      return;
+    }
+    const obj: ManifestObject = { apiVersion, kind, name, namespace, body, source, index: this.objects.length, locate };
+    if (ignored) obj.ignored = true;
+    this.objects.push(obj);
+  }
+
+  private readList(body: Record<string, unknown>, node: unknown, doc: AnyDoc, index: number, depth: number, locate: (p: ObjectPath) => SourceRef): void {
+    const items = body.items;
+    if (items === null) return;
+    if (!Array.isArray(items)) {
+      this.problems.push(problem('error', 'bad-type', `items: a ${String(body.kind)} needs a list of items, got ${show(items)}`, locate(['items']), 'items'));
+      return;
+    }
+    if (depth >= MAX_LIST_DEPTH) {
+      this.problems.push(problem('error', 'limit', `limit: Lists nested more than ${MAX_LIST_DEPTH} deep`, locate([]), 'items'));
+      return;
+    }
+    const seq = nodeAt(node, ['items'], doc);
+    const list = { kind: String(body.kind), apiVersion: body.apiVersion };
+    for (let i = 0; i < items.length && !this.stopped; i++) {
+      const itemNode = nodeAt(seq, [i], doc) ?? (seq as Node | undefined);
+      this.readObject(items[i], itemNode, doc, index, depth + 1, list);
+    }
+  }
 }

@@ -20,6 +20,11 @@ export interface ManifestObject {
   /** Index of the object in the flattened list (List items expanded in order). */
   index: number;
   locate(path: ObjectPath): SourceRef;
+  /**
+   * True when the engine does not model this kind (or this apiVersion of it): the object is listed,
+   * with an `ignored-kind` / `wrong-api-version` problem, but the cluster builder should skip it.
+   */
+  ignored?: boolean;
 }
 
 export interface ParseLimits {
