@@ -44,6 +44,31 @@ function localDetector(cfg: KubeProxyConfig): { ifLocal: string; ifNotLocal: str
   return { ifLocal: `-s ${cidr}`, ifNotLocal: `! -s ${cidr}` };
 }
 
+/** What one service port contributes to the three buffers, each a block of lines ('' for none). */
+interface ServiceChunk {
+  filterRules: string;
+  natChains: string;
+  natRules: string;
+}
+
+/**
+ * Most service ports write the same text on every node (only Local traffic policies and the
+ * load-balancer firewall look at the node), so their chunks are kept per cluster and settings.
+ * The app and the dataplane ask for many nodes of one cluster; each then costs little more than
+ * the final join.
+ */
+interface ChunkCache {
+  settingsKey: string;
+  chunks: (ServiceChunk | undefined)[];
+}
+const chunkCaches = new WeakMap<Cluster, ChunkCache>();
+
+function nodeIndependent(p: ProxyServicePort): boolean {
+  const local = p.internalPolicyLocal || (p.externalPolicyLocal && p.externallyAccessible);
+  const firewall = p.loadBalancerVIPs.length > 0 && p.loadBalancerSourceRanges.length > 0;
+  return !local && !firewall;
+}
+
 export function kubeProxyRestoreText(cluster: Cluster, node: string): string {
   const cfg = cluster.settings.kubeProxy;
   const nodeIP = cluster.nodes.find((n) => n.name === node)?.ip;
@@ -52,10 +77,52 @@ export function kubeProxyRestoreText(cluster: Cluster, node: string): string {
   const { ports, totalEndpoints } = proxyServices(cluster);
   const largeClusterMode = totalEndpoints > LARGE_CLUSTER_ENDPOINTS_THRESHOLD;
 
+  const settingsKey = `${cfg.clusterCIDR}|${cfg.masqueradeBit}|${cfg.localhostNodePorts}|${cfg.randomFully}|${cfg.nfacct}`;
+  let cache = chunkCaches.get(cluster);
+  if (cache === undefined || cache.settingsKey !== settingsKey) {
+    cache = { settingsKey, chunks: new Array<ServiceChunk | undefined>(ports.length) };
+    chunkCaches.set(cluster, cache);
+  }
+
+  const filterRuleParts: string[] = [];
+  const natChainParts: string[] = [];
+  const natRuleParts: string[] = [];
+  const ctx: ServiceContext = { node, nodeIP, cfg, detector, largeClusterMode, filterRules: [], natChains: [], natRules: [] };
+  for (let i = 0; i < ports.length; i++) {
+    const p = ports[i]!;
+    let chunk = cache.chunks[i];
+    if (chunk === undefined) {
+      ctx.filterRules = [];
+      ctx.natChains = [];
+      ctx.natRules = [];
+      writeServicePort(ctx, p);
+      chunk = { filterRules: block(ctx.filterRules), natChains: block(ctx.natChains), natRules: block(ctx.natRules) };
+      if (nodeIndependent(p)) cache.chunks[i] = chunk;
+    }
+    filterRuleParts.push(chunk.filterRules);
+    natChainParts.push(chunk.natChains);
+    natRuleParts.push(chunk.natRules);
+  }
+
   const filterChains = [KUBE_SERVICES, KUBE_EXTERNAL_SERVICES, KUBE_FORWARD, KUBE_NODEPORTS, KUBE_PROXY_FIREWALL].map(chainLine);
-  const filterRules: string[] = [];
+  const filterFirst: string[] = [];
+  if (cfg.localhostNodePorts) {
+    // route_localnet opens 127/8 to the outside (issue 90259); this rule closes it again.
+    filterChains.push(chainLine(KUBE_FIREWALL));
+    filterFirst.push(
+      `-A ${KUBE_FIREWALL} -m comment --comment "block incoming localnet connections" -d 127.0.0.0/8 ! -s 127.0.0.0/8 -m conntrack ! --ctstate RELATED,ESTABLISHED,DNAT -j DROP`,
+    );
+  }
+  const filterLast = [
+    // Conntrack marks out-of-window packets INVALID; dropping them avoids spurious resets (issue 74839).
+    `-A ${KUBE_FORWARD} -m conntrack --ctstate INVALID` +
+      (cfg.nfacct ? ` -m nfacct --nfacct-name ${CT_STATE_INVALID_COUNTER}` : '') +
+      ' -j DROP',
+    `-A ${KUBE_FORWARD} -m comment --comment "kubernetes forwarding rules" -m mark --mark ${mark}/${mark} -j ACCEPT`,
+    `-A ${KUBE_FORWARD} -m comment --comment "kubernetes forwarding conntrack rule" -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT`,
+  ];
   const natChains = [KUBE_SERVICES, KUBE_NODEPORTS, KUBE_POSTROUTING, KUBE_MARK_MASQ].map(chainLine);
-  const natRules: string[] = [
+  const natFirst = [
     `-A ${KUBE_POSTROUTING} -m mark ! --mark ${mark}/${mark} -j RETURN`,
     // Clear the mark so a packet that re-traverses the stack is not masqueraded twice.
     `-A ${KUBE_POSTROUTING} -j MARK --xor-mark ${mark}`,
@@ -63,45 +130,33 @@ export function kubeProxyRestoreText(cluster: Cluster, node: string): string {
       (cfg.randomFully ? ' --random-fully' : ''),
     `-A ${KUBE_MARK_MASQ} -j MARK --or-mark ${mark}`,
   ];
-
-  if (cfg.localhostNodePorts) {
-    // route_localnet opens 127/8 to the outside (issue 90259); this rule closes it again.
-    filterChains.push(chainLine(KUBE_FIREWALL));
-    filterRules.push(
-      `-A ${KUBE_FIREWALL} -m comment --comment "block incoming localnet connections" -d 127.0.0.0/8 ! -s 127.0.0.0/8 -m conntrack ! --ctstate RELATED,ESTABLISHED,DNAT -j DROP`,
-    );
-  }
-
-  const ctx: ServiceContext = { node, nodeIP, cfg, detector, largeClusterMode, filterRules, natChains, natRules };
-  for (const p of ports) writeServicePort(ctx, p);
-
   // The tail call to KUBE-NODEPORTS must stay the last rule of KUBE-SERVICES.
-  natRules.push(
+  const natLast =
     `-A ${KUBE_SERVICES} -m comment --comment "kubernetes service nodeports; NOTE: this must be the last rule in this chain" -m addrtype --dst-type LOCAL` +
-      (cfg.localhostNodePorts ? '' : ' ! -d 127.0.0.0/8') +
-      ` -j ${KUBE_NODEPORTS}`,
-  );
+    (cfg.localhostNodePorts ? '' : ' ! -d 127.0.0.0/8') +
+    ` -j ${KUBE_NODEPORTS}`;
 
-  // Conntrack marks out-of-window packets INVALID; dropping them avoids spurious resets (issue 74839).
-  filterRules.push(
-    `-A ${KUBE_FORWARD} -m conntrack --ctstate INVALID` +
-      (cfg.nfacct ? ` -m nfacct --nfacct-name ${CT_STATE_INVALID_COUNTER}` : '') +
-      ' -j DROP',
-    `-A ${KUBE_FORWARD} -m comment --comment "kubernetes forwarding rules" -m mark --mark ${mark}/${mark} -j ACCEPT`,
-    `-A ${KUBE_FORWARD} -m comment --comment "kubernetes forwarding conntrack rule" -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT`,
-  );
-
-  return [
+  // Blocks are flat strings (results of join); one final join copies each once.
+  const blocks = [
     '*filter',
-    ...filterChains,
-    ...filterRules,
-    'COMMIT',
-    '*nat',
-    ...natChains,
-    ...natRules,
-    'COMMIT',
-    '',
-  ].join('\n');
+    block(filterChains),
+    block(filterFirst),
+    ...filterRuleParts,
+    block(filterLast),
+    'COMMIT\n*nat',
+    block(natChains),
+    ...natChainParts,
+    block(natFirst),
+    ...natRuleParts,
+    natLast,
+    'COMMIT\n',
+  ];
+  return blocks.filter((b) => b !== '').join('\n');
+}
+
+/** Lines as one block without a final newline ('' for none). */
+function block(lines: string[]): string {
+  return lines.join('\n');
 }
 
 interface ServiceContext {
