@@ -5,10 +5,11 @@
  * and replies are translated by conntrack (see `stack.ts`).
  */
 import { evaluateHook } from '../netfilter';
-import type { BuiltinChain, HookResult, NatAction, NetfilterEnv, NetfilterPacket, RuleRef, Ruleset, TableName } from '../netfilter/types';
+import type { BuiltinChain, ConntrackTuple, HookResult, NatAction, NetfilterEnv, NetfilterPacket, RuleRef, Ruleset, TableName } from '../netfilter/types';
 import { parseIPv4 } from '../net/ipv4';
 import { at, inNs, type Pkt, type WalkContext, type Where } from './context';
 import { isLocalAddress } from './routing';
+import { nodeRuleset } from './rules';
 
 const TABLES_AT: Record<BuiltinChain, TableName[]> = {
   PREROUTING: ['raw', 'mangle', 'nat'],
@@ -25,6 +26,10 @@ export interface HookIo {
   ctNat: { dnat: boolean; snat: boolean };
   /** br_netfilter: the frame is being bridged between these ports. */
   physdev?: { in?: string; out?: string };
+  /** The packet's direction in its connection, and the connection's tuples once known. */
+  ctDir?: 'ORIGINAL' | 'REPLY';
+  ctOrig?: ConntrackTuple;
+  ctReply?: ConntrackTuple;
 }
 
 export interface HookOutcome {
@@ -69,6 +74,7 @@ export function netfilterEnv(ctx: WalkContext, w: Where, rs: Ruleset, ipsets: Ne
       return 'UNICAST';
     },
     ipsets,
+    recent: ctx.recent,
     chooseRandom(probability, ref) {
       if (ctx.pick !== undefined) {
         const to = dnatTargetOf(rs, ref);
@@ -102,7 +108,7 @@ function explainTable(table: TableName, hook: BuiltinChain, res: HookResult): st
 export function runHook(ctx: WalkContext, w: Where, hook: BuiltinChain, pkt: Pkt, io: HookIo): HookOutcome {
   const dp = ctx.nodeDp(w.node);
   if (!dp || w.nsId !== 'host') return { verdict: 'ACCEPT' };
-  const rs = dp.iptables;
+  const rs = nodeRuleset(ctx.cluster, dp);
   const env = netfilterEnv(ctx, w, rs, dp.ipsets);
   let nat: NatAction | undefined;
   for (const table of TABLES_AT[hook]) {
@@ -120,6 +126,10 @@ export function runHook(ctx: WalkContext, w: Where, hook: BuiltinChain, pkt: Pkt
     if (pkt.dport !== undefined) nfp.dport = pkt.dport;
     if (io.inIface) nfp.inIface = io.inIface;
     if (io.outIface) nfp.outIface = io.outIface;
+    if (io.ctDir) nfp.ctDir = io.ctDir;
+    if (io.ctOrig) nfp.ctOrig = io.ctOrig;
+    if (io.ctReply) nfp.ctReply = io.ctReply;
+    if (pkt.proto === 'tcp') nfp.tcpFlags = io.ctDir === 'REPLY' ? ['SYN', 'ACK'] : io.ctState === 'NEW' ? ['SYN'] : ['ACK'];
     if (io.physdev) {
       nfp.physdevIsBridged = true;
       if (io.physdev.in) nfp.physdevIn = io.physdev.in;
@@ -127,6 +137,12 @@ export function runHook(ctx: WalkContext, w: Where, hook: BuiltinChain, pkt: Pkt
     }
     const res = evaluateHook(rs, table, hook, nfp, env);
     pkt.mark = res.packet.mark;
+    for (const u of res.recent ?? []) {
+      // Session affinity (`-m recent --set`): remember the client for the next connection.
+      const list = (ctx.recent[u.name] ??= []);
+      if (u.op === 'remove') ctx.recent[u.name] = list.filter((ip) => ip !== u.ip);
+      else if (!list.includes(u.ip)) list.push(u.ip);
+    }
     for (const p of res.problems) if (!ctx.notes.includes(p)) ctx.notes.push(p);
     if (res.hits.length > 0 || res.verdict !== 'ACCEPT') {
       const last = res.hits[res.hits.length - 1];

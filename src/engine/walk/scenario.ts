@@ -135,11 +135,12 @@ export function sendFirst(ctx: WalkContext, src: Source, target: Target, proto: 
 }
 
 /** The answer travels back from where the first packet arrived: the headers it arrived with, swapped. */
-export function sendReply(ctx: WalkContext, first: Outcome, arrived: PacketHeaders): TracePath | undefined {
+export function sendReply(ctx: WalkContext, first: Outcome, arrived: PacketHeaders, kind: 'reply' | 'rst' = 'reply'): TracePath | undefined {
   const from = first.at;
   if (!from) return undefined;
   const saved = ctx.hops;
   ctx.hops = [];
+  ctx.replying = kind;
   const pkt: Pkt = { src: arrived.dst, dst: arrived.src, proto: arrived.proto, ttl: 64, mark: 0 };
   if (arrived.dport !== undefined) pkt.sport = arrived.dport;
   if (arrived.sport !== undefined) pkt.dport = arrived.sport;
@@ -147,6 +148,7 @@ export function sendReply(ctx: WalkContext, first: Outcome, arrived: PacketHeade
   const path: TracePath = { verdict: out.verdict, hops: ctx.hops };
   if (out.delivered) path.delivered = out.delivered;
   ctx.hops = saved;
+  ctx.replying = undefined;
   return path;
 }
 
@@ -177,7 +179,7 @@ export function finishTrace(ctx: WalkContext, src: Source, target: Target, proto
   const trace: Trace = { ...prefix, verdict: first.verdict, hops: [...(prefix.hops ?? []), ...ctx.hops] };
   trace.hops.forEach((h, i) => (h.seq = i + 1));
   if (first.delivered) trace.delivered = first.delivered;
-  const reply = arrived && (first.verdict === 'delivered' || refusedTcp) ? sendReply(ctx, first, arrived) : undefined;
+  const reply = arrived && (first.verdict === 'delivered' || refusedTcp) ? sendReply(ctx, first, arrived, refusedTcp ? 'rst' : 'reply') : undefined;
   if (reply) trace.reply = reply;
   const entries = [...ctx.conntrack.values()].flatMap((t) => t.entries);
   if (entries.length) trace.conntrack = entries;

@@ -38,6 +38,7 @@ function podField(pod: Pod | undefined): { pod?: Pod } {
 }
 
 export function deliver(ctx: WalkContext, w: Where, pkt: Pkt, iface: string): Outcome {
+  if (ctx.replying) return toClient(ctx, w, pkt, iface);
   const l = listener(ctx, w, pkt);
   const podName = l.pod ? `${l.pod.namespace}/${l.pod.name}` : null;
   if (l.refused) {
@@ -54,6 +55,22 @@ export function deliver(ctx: WalkContext, w: Where, pkt: Pkt, iface: string): Ou
     iface,
     commands: [w.nsId === 'host' ? `ss -tanu dst ${pkt.src}` : `kubectl exec -n ${l.pod?.namespace ?? ''} ${l.pod?.name ?? ''} -- ss -tanu`],
   });
+  return {
+    verdict: 'delivered',
+    delivered: { pod: podName, ip: pkt.dst, port: pkt.dport ?? null, observedSource: pkt.src },
+    at: w,
+  };
+}
+
+/** The reply reaches the socket that sent the first packet (connected, so no listener check). */
+function toClient(ctx: WalkContext, w: Where, pkt: Pkt, iface: string): Outcome {
+  const pod = podOf(ctx, w);
+  const podName = pod ? `${pod.namespace}/${pod.name}` : null;
+  const who = podName ? `pod ${podName}` : `node ${w.node}`;
+  const explain = ctx.replying === 'rst'
+    ? `The RST reaches the client socket in ${who}: connect() fails with "Connection refused".`
+    : `The reply reaches the client socket in ${who}, which sees it coming from ${endpointText(pkt.src, pkt.sport)}, the address it connected to.`;
+  ctx.hop(at(w), 'deliver', pkt, {}, explain, { iface });
   return {
     verdict: 'delivered',
     delivered: { pod: podName, ip: pkt.dst, port: pkt.dport ?? null, observedSource: pkt.src },

@@ -45,7 +45,11 @@ function ctIn(ctx: WalkContext, w: Where, pkt: Pkt, iface: string | undefined): 
     if (e.orig.dport !== undefined) view.unDnat.sport = e.orig.dport;
   }
   table.seenReply(e);
-  const undid = e.status.includes('SNAT') ? `the reply's destination goes back from ${before.split(' → ')[1]} to the original client ${flowText(pkt).split(' → ')[1]} (un-SNAT)` : 'no source NAT to undo here';
+  const undid = e.status.includes('SNAT')
+    ? `the reply's destination goes back from ${before.split(' → ')[1]} to the original client ${flowText(pkt).split(' → ')[1]} (un-SNAT)`
+    : e.status.includes('DNAT')
+      ? 'its source will be translated back to the original destination on the way out'
+      : 'no address translation to undo';
   ctx.hop(at(w), 'conntrack', pkt, { conntrack: formatConntrack(e) }, `The packet matches the reply tuple of a tracked connection: ${undid}.`, {
     ...(iface ? { iface } : {}),
     commands: [inNs(w, `conntrack -L -p ${pkt.proto} -d ${e.orig.dst}`)],
@@ -57,8 +61,13 @@ function ioFor(ct: CtView, extra: Partial<HookIo>): HookIo {
   const io: HookIo = {
     ctState: ct.direction === 'new' ? 'NEW' : 'ESTABLISHED',
     ctNat: { dnat: !!ct.entry?.status.includes('DNAT'), snat: !!ct.entry?.status.includes('SNAT') },
+    ctDir: ct.direction === 'reply' ? 'REPLY' : 'ORIGINAL',
     ...extra,
   };
+  if (ct.entry && ct.direction !== 'new') {
+    io.ctOrig = ct.entry.orig;
+    io.ctReply = ct.entry.reply;
+  }
   return io;
 }
 

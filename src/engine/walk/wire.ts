@@ -29,7 +29,10 @@ function decTtl(pkt: Pkt): void {
 }
 
 function deliverExternal(ctx: WalkContext, pkt: Pkt): Outcome {
-  ctx.hop(EXTERNAL, 'deliver', pkt, {}, `The host ${pkt.dst} outside the cluster receives the packet and sees it coming from ${endpointText(pkt.src, pkt.sport)}.`, {});
+  const explain = ctx.replying
+    ? `The ${ctx.replying === 'rst' ? 'RST' : 'reply'} reaches the client ${pkt.dst}, which sees it coming from ${endpointText(pkt.src, pkt.sport)}${ctx.replying === 'rst' ? ': "Connection refused"' : ''}.`
+    : `The host ${pkt.dst} outside the cluster receives the packet and sees it coming from ${endpointText(pkt.src, pkt.sport)}.`;
+  ctx.hop(EXTERNAL, 'deliver', pkt, {}, explain, {});
   return {
     verdict: 'delivered',
     delivered: { pod: null, ip: pkt.dst, port: pkt.dport ?? null, observedSource: pkt.src },
