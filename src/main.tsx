@@ -1,6 +1,35 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { startSession } from './state/session';
+import { useAppStore } from './state/store';
 import { App } from './ui/App';
+import './ui/styles.css';
+import { createElkLayout } from './worker/layout-client';
+
+// `?engine=main` forces the main-thread engine (what sandboxed iframes without workers get).
+const forceMainThread = new URLSearchParams(location.search).get('engine') === 'main';
+
+const session = startSession({
+  createWorker: () =>
+    forceMainThread || typeof Worker === 'undefined' ? null : new Worker(new URL('./worker/engine.worker.ts', import.meta.url), { type: 'module', name: 'packetwalk-engine' }),
+  loadHost: () => import('./worker/engine-host').then((m) => m.createEngineHost(() => performance.now())),
+  elk: createElkLayout(),
+});
+
+// Test and bench hooks: recover-from-crash tests and the benchmark drive the app through these.
+declare global {
+  interface Window {
+    __packetwalk?: { crashEngine(): void; hangEngine(ms: number): void; setDeadline(ms: number): void; store: typeof useAppStore };
+  }
+}
+window.__packetwalk = {
+  crashEngine: () => session.client.crash(),
+  hangEngine: (ms) => void session.client.hang(ms),
+  setDeadline: (ms) => {
+    session.client.deadlineMs = ms;
+  },
+  store: useAppStore,
+};
 
 const root = document.getElementById('root');
 if (root) {

@@ -1,0 +1,4 @@
+export type * from './types';
+export { deriveTopology, DEFAULT_EXTERNAL_CLIENT, INTERNET_ID, UNDERLAY_ID } from './derive';
+export { placeHops } from './place';
+export { scenarioEndpoints } from './endpoints';

@@ -1,0 +1,183 @@
+/**
+ * The effects around the store: manifests → engine (debounced, latest wins) → layout → trace, the
+ * autosave, and recovery when the engine worker dies. The engine client and ELK live here, outside
+ * the store; the store only ever receives plain results.
+ */
+import type { ScenarioEndpoint } from '../engine/topology/types';
+import { EngineClient } from '../worker/client';
+import type { ElkLayoutFn } from '../worker/layout';
+import { layoutTopology } from '../worker/layout';
+import type { EngineHost } from '../worker/engine-host';
+import { loadPresets } from './presets';
+import { useAppStore, type AppData, type Scenario } from './store';
+
+const STORAGE_KEY = 'packetwalk:v1';
+const REBUILD_DEBOUNCE_MS = 300;
+const SAVE_DEBOUNCE_MS = 250;
+
+type Saved = Pick<AppData, 'text' | 'scenario' | 'theme' | 'editorOpen' | 'speed' | 'loop' | 'presetId'>;
+
+function readSaved(): Partial<Saved> | null {
+  try {
+    const raw = localStorage.getItem(STORAGE_KEY);
+    return raw ? (JSON.parse(raw) as Partial<Saved>) : null;
+  } catch {
+    return null;
+  }
+}
+
+function writeSaved(s: AppData): void {
+  const saved: Saved = { text: s.text, scenario: s.scenario, theme: s.theme, editorOpen: s.editorOpen, speed: s.speed, loop: s.loop, presetId: s.presetId };
+  try {
+    localStorage.setItem(STORAGE_KEY, JSON.stringify(saved));
+  } catch {
+    // Storage full or disabled (private mode): the session still works, it just will not persist.
+  }
+}
+
+/** A source and target that exist in this cluster: the preset's, else the first pod → Service. */
+function defaultScenario(endpoints: ScenarioEndpoint[], wanted: Scenario | null): Scenario | null {
+  const has = (spec: string) => endpoints.some((e) => e.spec === spec);
+  if (wanted && has(wanted.from) && has(wanted.to)) return wanted;
+  const from = endpoints.find((e) => e.group === 'Pods' && !e.spec.startsWith('pod/kube-system/')) ?? endpoints.find((e) => e.source);
+  const to = endpoints.find((e) => e.group === 'Services' && !e.spec.startsWith('svc/default/kubernetes') && !e.spec.startsWith('svc/kube-system/')) ?? endpoints.find((e) => e.target && e.spec !== from?.spec);
+  if (!from || !to) return null;
+  return { from: from.spec, to: to.spec, proto: to.proto ?? 'tcp', port: to.port ?? null };
+}
+
+export interface SessionOptions {
+  createWorker: () => Worker | null;
+  loadHost: () => Promise<EngineHost>;
+  elk: ElkLayoutFn;
+}
+
+export interface Session {
+  client: EngineClient;
+  dispose(): void;
+}
+
+export function startSession(options: SessionOptions): Session {
+  const store = useAppStore;
+  const client = new EngineClient({
+    createWorker: options.createWorker,
+    loadHost: options.loadHost,
+    onRestart: (reason) => {
+      store.getState().notify('warning', reason === 'hung' ? 'The engine stopped responding, so it was restarted. Your manifests are safe.' : 'The engine crashed and was restarted. Your manifests are safe.');
+      void rebuild(store.getState().text);
+    },
+  });
+  store.setState({ engineMode: client.mode });
+
+  let layoutSeq = 0;
+  async function rebuild(text: string): Promise<void> {
+    store.setState((s) => ({ build: { ...s.build, status: 'building' } }));
+    const out = await client.build(text);
+    if (out.status === 'superseded') return;
+    if (out.status === 'failed') {
+      store.setState({ build: { status: 'failed', ms: null } });
+      store.getState().notify('error', out.message);
+      return;
+    }
+    const r = out.result;
+    store.setState({ problems: r.problems, build: { status: r.ok ? 'ok' : 'invalid', ms: r.ms } });
+    if (!r.ok || !r.topology) return;
+    const seq = ++layoutSeq;
+    const topology = r.topology;
+    let layout;
+    try {
+      layout = await layoutTopology(topology, options.elk);
+    } catch (e) {
+      store.getState().notify('error', `Layout failed: ${String(e)}`);
+      return;
+    }
+    if (seq !== layoutSeq) return; // a newer build is on its way
+    const s = store.getState();
+    const preset = s.presets.find((p) => p.id === s.presetId);
+    const scenario = defaultScenario(r.endpoints, s.scenario.from ? s.scenario : (preset?.scenario ?? null)) ?? s.scenario;
+    store.setState({ topology, layout, endpoints: r.endpoints, clusterDomain: r.clusterDomain, scenario });
+    await retrace();
+  }
+
+  async function retrace(): Promise<void> {
+    const { scenario, topology } = store.getState();
+    if (!topology || !scenario.from || !scenario.to) return;
+    store.setState({ tracing: true });
+    const out = await client.trace({ from: scenario.from, to: scenario.to, proto: scenario.proto, ...(scenario.port !== null ? { port: scenario.port } : {}) });
+    if (out.status === 'superseded') return;
+    if (out.status === 'failed') {
+      store.setState({ tracing: false, traceError: out.message });
+      return;
+    }
+    const r = out.result;
+    const s = store.getState();
+    store.setState({
+      tracing: false,
+      trace: r.trace,
+      traceError: r.error ?? null,
+      places: r.places,
+      replyPlaces: r.replyPlaces,
+      hop: 0,
+      direction: s.direction === 'reply' && r.trace?.reply ? 'reply' : 'request',
+      playing: false,
+      views: null,
+    });
+  }
+
+  async function refreshViews(): Promise<void> {
+    const { terminal } = store.getState();
+    if (!terminal) return;
+    const out = await client.views(terminal.node, terminal.netns);
+    if (out.status === 'ok') store.setState({ views: out.result });
+  }
+
+  // Reactions to store changes.
+  let rebuildTimer: ReturnType<typeof setTimeout> | null = null;
+  let saveTimer: ReturnType<typeof setTimeout> | null = null;
+  const unsubscribe = store.subscribe((s, prev) => {
+    if (s.text !== prev.text) {
+      if (rebuildTimer) clearTimeout(rebuildTimer);
+      // A preset swap is a deliberate action: run at once. Typing waits for a pause.
+      const delay = s.presetId !== null && s.presetId !== prev.presetId ? 0 : REBUILD_DEBOUNCE_MS;
+      rebuildTimer = setTimeout(() => void rebuild(s.text), delay);
+    }
+    // A scenario picked by the user re-traces now; one set by a rebuild or a preset is traced there.
+    if (s.scenario !== prev.scenario && s.topology === prev.topology && s.text === prev.text) void retrace();
+    if (s.terminal !== prev.terminal || (s.trace !== prev.trace && s.terminal)) void refreshViews();
+    if (s.text !== prev.text || s.scenario !== prev.scenario || s.theme !== prev.theme || s.editorOpen !== prev.editorOpen || s.speed !== prev.speed || s.loop !== prev.loop) {
+      if (saveTimer) clearTimeout(saveTimer);
+      saveTimer = setTimeout(() => writeSaved(store.getState()), SAVE_DEBOUNCE_MS);
+    }
+  });
+
+  // First start: restore what the user had, else the demo preset.
+  const saved = readSaved();
+  const prefersDark = typeof matchMedia === 'function' && matchMedia('(prefers-color-scheme: dark)').matches;
+  void loadPresets().then((presets) => {
+    const first = presets[0];
+    store.setState({ presets });
+    if (saved?.text) {
+      store.setState({
+        text: saved.text,
+        presetId: saved.presetId ?? null,
+        scenario: saved.scenario ?? store.getState().scenario,
+        theme: saved.theme ?? (prefersDark ? 'dark' : 'light'),
+        editorOpen: saved.editorOpen ?? true,
+        speed: saved.speed ?? 1,
+        loop: saved.loop ?? false,
+      });
+    } else if (first) {
+      store.setState({ theme: prefersDark ? 'dark' : 'light' });
+      store.getState().loadPreset(first.id, first.text, first.scenario);
+    }
+  });
+
+  return {
+    client,
+    dispose() {
+      unsubscribe();
+      if (rebuildTimer) clearTimeout(rebuildTimer);
+      if (saveTimer) clearTimeout(saveTimer);
+      client.dispose();
+    },
+  };
+}

@@ -1,0 +1,190 @@
+/**
+ * The topology renderer: owns its SVG subtree through d3 (create → update → destroy); React only
+ * creates it, feeds it plain data and destroys it. The packet moves on requestAnimationFrame and
+ * only its transform changes per frame.
+ */
+import { select, zoom, zoomIdentity, type Selection, type ZoomBehavior } from 'd3';
+import type { HopPlace, Topology } from '../../engine/topology/types';
+import type { Hop, Verdict } from '../../engine/walk/types';
+import type { TopologyLayout } from '../../worker/layout';
+import { headerLine, outerLine, toneOf } from '../hop-format';
+import { along, tracePath, type Pt, type TracePath } from './path';
+import { drawScene } from './scene';
+
+export interface TraceView {
+  hops: Hop[];
+  places: HopPlace[];
+  verdict: Verdict | undefined;
+  reply: boolean;
+}
+
+export interface TopologyRenderer {
+  setModel(topology: Topology, layout: TopologyLayout): void;
+  setTrace(trace: TraceView | null): void;
+  /** Shows hop `index`; `travelMs` > 0 animates the packet from the previous hop. */
+  setHop(index: number, travelMs: number): void;
+  fit(animate?: boolean): void;
+  zoomBy(factor: number): void;
+  destroy(): void;
+}
+
+type G = Selection<SVGGElement, unknown, null, undefined>;
+
+const ease = (t: number) => (t < 0.5 ? 4 * t * t * t : 1 - Math.pow(-2 * t + 2, 3) / 2);
+
+export function createTopologyRenderer(svgEl: SVGSVGElement): TopologyRenderer {
+  const svg = select(svgEl);
+  const viewport: G = svg.append('g').attr('class', 'topo');
+  const scene: G = viewport.append('g');
+  const pathLayer = viewport.append('path').attr('class', 'path').attr('aria-hidden', 'true');
+  const packet: G = viewport.append('g').attr('class', 'packet').attr('aria-hidden', 'true').style('display', 'none');
+  const outer = packet.append('g').attr('class', 'outer-wrap');
+  const outerRect = outer.append('rect').attr('class', 'outer').attr('rx', 7);
+  const outerText = outer.append('text').attr('class', 'outer-label');
+  const body = packet.append('rect').attr('class', 'body').attr('rx', 5);
+  const label = packet.append('text');
+  packet.append('circle').attr('r', 6).attr('class', 'body');
+
+  let topology: Topology | null = null;
+  let layout: TopologyLayout | null = null;
+  let trace: TraceView | null = null;
+  let geometry: TracePath | null = null;
+  let current = -1;
+  let raf = 0;
+
+  const z: ZoomBehavior<SVGSVGElement, unknown> = zoom<SVGSVGElement, unknown>()
+    .scaleExtent([0.05, 4])
+    .on('zoom', (e: { transform: { toString(): string } }) => viewport.attr('transform', e.transform.toString()));
+  svg.call(z).on('dblclick.zoom', null);
+
+  function placePacket(p: Pt): void {
+    packet.attr('transform', `translate(${p[0]},${p[1]})`);
+  }
+
+  /** Header label for a hop: inner header, and the outer header when encapsulated. */
+  function showHeaders(i: number): void {
+    if (!trace) return;
+    const hop = trace.hops[i];
+    if (!hop) return;
+    const prev = i > 0 ? trace.hops[i - 1] : undefined;
+    const tone = toneOf(hop, i === trace.hops.length - 1, trace.verdict);
+    packet.attr('class', `packet ${tone}`);
+    label.text(headerLine(hop.packet)).attr('x', 18).attr('y', -18);
+    const changed = prev && headerLine(prev.packet) !== headerLine(hop.packet);
+    label.classed('changed', Boolean(changed && hop.kind === 'nat'));
+    const w = (label.node()?.getComputedTextLength() ?? 200) + 16;
+    body.attr('x', 10).attr('y', -34).attr('width', w).attr('height', 24);
+    const o = outerLine(hop.packet);
+    outer.style('display', o ? 'inline' : 'none');
+    if (o) {
+      outerText.text(o).attr('x', 14).attr('y', -42);
+      const ow = Math.max(w, (outerText.node()?.getComputedTextLength() ?? 0) + 12) + 8;
+      outerRect.attr('x', 6).attr('y', -58).attr('width', ow).attr('height', 52);
+    }
+  }
+
+  function markElements(): void {
+    const onPath = new Set<string>();
+    if (trace) for (const p of trace.places) onPath.add(p.at);
+    const here = trace?.places[current];
+    const last = trace ? trace.hops.length - 1 : -1;
+    const dropped = trace && trace.verdict && trace.verdict !== 'delivered' && current === last ? here?.at : undefined;
+    viewport.classed('tracing', Boolean(trace && trace.hops.length > 0));
+    scene.selectAll<SVGGElement, unknown>('[data-id]').each(function () {
+      const id = this.getAttribute('data-id') ?? '';
+      const s = select(this);
+      const isService = id.startsWith('svc:');
+      s.classed('on-path', onPath.has(id) || (isService && here?.service === id) || (id.startsWith('drop:') && trace !== null && [...onPath].some((p) => layout?.nodeOf[p] === id.slice(5))));
+      s.classed('current', here?.at === id);
+      s.classed('lit', isService && here?.service === id);
+      s.classed('dropped', dropped === id);
+    });
+    scene.selectAll<SVGPathElement, unknown>('path.link').classed('on-path', function () {
+      return onPath.has(this.getAttribute('data-from') ?? '') && onPath.has(this.getAttribute('data-to') ?? '');
+    });
+  }
+
+  function drawPath(): void {
+    if (!geometry || !trace || trace.hops.length === 0) {
+      pathLayer.attr('d', null);
+      packet.style('display', 'none');
+      return;
+    }
+    const [first, ...rest] = geometry.segments;
+    const pts = [...(first ?? []), ...rest.flat()];
+    pathLayer.attr('d', `M${pts.map((p) => p.join(',')).join('L')}`).classed('reply', trace.reply);
+    packet.style('display', 'inline');
+  }
+
+  function recompute(): void {
+    geometry = layout && trace && topology ? tracePath(layout, trace.places, topology.underlay.id) : null;
+    drawPath();
+  }
+
+  const api: TopologyRenderer = {
+    setModel(t, L) {
+      const first = topology === null;
+      topology = t;
+      layout = L;
+      drawScene(scene, t, L);
+      recompute();
+      markElements();
+      const at = current >= 0 ? geometry?.points[current] : undefined;
+      if (at) placePacket(at);
+      if (first) api.fit(false);
+    },
+    setTrace(tr) {
+      cancelAnimationFrame(raf);
+      trace = tr;
+      current = -1;
+      recompute();
+      markElements();
+    },
+    setHop(index, travelMs) {
+      if (!geometry || !trace) return;
+      cancelAnimationFrame(raf);
+      const to = geometry.points[index];
+      if (!to) return;
+      const from = current >= 0 ? geometry.points[current] : undefined;
+      const way = geometry.segments[index] ?? [to];
+      const forward = index === current + 1 && from !== undefined;
+      current = index;
+      markElements();
+      if (!forward || travelMs <= 0 || matchMedia('(prefers-reduced-motion: reduce)').matches) {
+        showHeaders(index);
+        placePacket(to);
+        return;
+      }
+      // Travel with the previous headers; the new ones appear on arrival (NAT, encap, decap).
+      showHeaders(index - 1);
+      const start = performance.now();
+      const step = (now: number) => {
+        const t = Math.min(1, (now - start) / travelMs);
+        placePacket(along(from, way, ease(t)));
+        if (t < 1) raf = requestAnimationFrame(step);
+        else showHeaders(index);
+      };
+      raf = requestAnimationFrame(step);
+    },
+    fit(animate = true) {
+      if (!layout) return;
+      const w = svgEl.clientWidth || 800;
+      const h = svgEl.clientHeight || 600;
+      const k = Math.min(1.25, (w - 32) / layout.width, (h - 32) / layout.height);
+      const tx = (w - layout.width * k) / 2;
+      const ty = Math.max(16, (h - layout.height * k) / 2);
+      const target = zoomIdentity.translate(tx, ty).scale(k);
+      if (animate) svg.transition().duration(300).call(z.transform, target);
+      else svg.call(z.transform, target);
+    },
+    zoomBy(factor) {
+      svg.transition().duration(200).call(z.scaleBy, factor);
+    },
+    destroy() {
+      cancelAnimationFrame(raf);
+      svg.on('.zoom', null);
+      viewport.remove();
+    },
+  };
+  return api;
+}

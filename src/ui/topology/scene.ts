@@ -1,0 +1,104 @@
+/**
+ * Draws the static picture (nodes, pods, interfaces, stacks, Services, off-cluster hosts, wires)
+ * into a d3-owned group. Text goes in through `.text()` only: names from the user's manifests are
+ * never parsed as markup.
+ */
+import type { Selection } from 'd3';
+import type { Topology } from '../../engine/topology/types';
+import type { TopologyLayout } from '../../worker/layout';
+
+type G = Selection<SVGGElement, unknown, null, undefined>;
+
+const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
+
+function withTitle(g: G, full: string): void {
+  g.append('title').text(full);
+}
+
+export function drawScene(root: G, t: Topology, L: TopologyLayout): void {
+  root.selectAll('*').remove();
+  const wires = root.append('g').attr('class', 'wires');
+  const boxes = root.append('g').attr('class', 'boxes');
+
+  // Services band: virtual IPs, apart from the wires, dashed.
+  if (L.servicesBand) {
+    const b = L.servicesBand;
+    const band = boxes.append('g').attr('class', 'band');
+    band.append('rect').attr('x', b.x).attr('y', b.y).attr('width', b.w).attr('height', b.h).attr('rx', 10);
+    band.append('text').attr('x', b.x + 12).attr('y', b.y + 18).text('Services · virtual IPs (they exist only in iptables rules)');
+  }
+  for (const s of t.services) {
+    const b = L.boxes[s.id];
+    if (!b) continue;
+    const g = boxes.append('g').attr('class', 'service dimmable').attr('data-id', s.id).attr('transform', `translate(${b.x},${b.y})`);
+    g.append('rect').attr('width', b.w).attr('height', b.h).attr('rx', 8);
+    g.append('text').attr('x', 10).attr('y', 19).text(clip(`${s.namespace}/${s.name}`, 26));
+    const vip = s.clusterIP === 'None' ? 'headless' : s.clusterIP || s.type;
+    const ports = s.ports.map((p) => `${p.port}${p.nodePort ? `:${p.nodePort}` : ''}/${p.protocol}`).join(' ');
+    g.append('text').attr('class', 'mono sub').attr('x', 10).attr('y', 38).text(clip(`${vip} ${ports}`, 30));
+    withTitle(g, `Service ${s.namespace}/${s.name} (${s.type}) ${vip} ${ports}`);
+  }
+
+  // Kubernetes nodes: the frame, then what ELK placed inside.
+  for (const n of t.nodes) {
+    const b = L.boxes[n.id];
+    if (!b) continue;
+    const g = boxes.append('g').attr('class', 'k8s-node').attr('data-id', n.id);
+    g.append('rect').attr('class', 'frame').attr('x', b.x).attr('y', b.y).attr('width', b.w).attr('height', b.h).attr('rx', 12);
+    g.append('text').attr('class', 'title').attr('x', b.x + 14).attr('y', b.y + 20).text(n.name);
+    g.append('text').attr('class', 'mono sub').attr('x', b.x + 14).attr('y', b.y + 35).text(`${n.ip} · ${n.role}${n.podRanges.length ? ` · pods ${n.podRanges.join(', ')}` : ''}`);
+  }
+  for (const e of L.edges) {
+    const line = e.points.map((p) => p.join(',')).join(' L');
+    if (!line) continue;
+    const kind = t.links.find((l) => l.id === e.id)?.kind ?? 'veth';
+    wires.append('path').attr('class', `link ${kind} dimmable`).attr('data-from', e.from).attr('data-to', e.to).attr('d', `M${line}`);
+  }
+  for (const p of t.pods) {
+    const b = L.boxes[p.id];
+    if (!b) continue;
+    const g = boxes.append('g').attr('class', `pod dimmable${p.dnsServer ? ' dns' : ''}${p.ready ? '' : ' notready'}`).attr('data-id', p.id).attr('transform', `translate(${b.x},${b.y})`);
+    g.append('rect').attr('width', b.w).attr('height', b.h).attr('rx', 7);
+    g.append('circle').attr('class', 'dot').attr('cx', 11).attr('cy', 15).attr('r', 3.5);
+    g.append('text').attr('x', 20).attr('y', 19).text(clip(p.name, 20));
+    g.append('text').attr('class', 'mono sub').attr('x', 10).attr('y', 36).text(p.hostNetwork ? `hostNetwork ${p.ip}` : `eth0 ${p.ip}`);
+    withTitle(g, `Pod ${p.namespace}/${p.name} on ${p.node}, ${p.ip}${p.dnsServer ? ' (cluster DNS)' : ''}${p.ready ? '' : ' (not ready)'}`);
+  }
+  for (const n of t.nodes) {
+    for (const i of n.interfaces) {
+      const b = L.boxes[i.id];
+      if (!b) continue;
+      const g = boxes.append('g').attr('class', `iface ${i.role} dimmable`).attr('data-id', i.id).attr('transform', `translate(${b.x},${b.y})`);
+      g.append('rect').attr('width', b.w).attr('height', b.h).attr('rx', 5);
+      const label = i.role === 'pod-veth' || !i.ip ? i.name : `${i.name} ${i.ip}`;
+      g.append('text').attr('class', 'mono').attr('x', b.w / 2).attr('y', b.h / 2 + 4).attr('text-anchor', 'middle').text(clip(label, 26));
+      withTitle(g, `${i.name} (${i.linkKind}${i.badge ? `, ${i.badge}` : ''}) on ${n.name}${i.ip ? `, ${i.ip}` : ''}, MTU ${i.mtu}`);
+    }
+    const sb = L.boxes[n.stackId];
+    if (sb) {
+      const g = boxes.append('g').attr('class', 'stack dimmable').attr('data-id', n.stackId).attr('transform', `translate(${sb.x},${sb.y})`);
+      g.append('rect').attr('width', sb.w).attr('height', sb.h).attr('rx', 6);
+      g.append('text').attr('x', sb.w / 2).attr('y', sb.h / 2 + 4).attr('text-anchor', 'middle').attr('class', 'sub').text('routing · netfilter · conntrack');
+      withTitle(g, `Host network stack of ${n.name}: routing table, iptables, conntrack`);
+    }
+  }
+
+  // The underlay: one bus per row, joined by the trunk; off-cluster hosts hang from the trunk.
+  const ys = [...L.buses.map((b) => b.y), ...Object.values(L.externalAttach).map((p) => p[1])];
+  wires.append('line').attr('class', 'bus').attr('x1', L.trunkX).attr('x2', L.trunkX).attr('y1', Math.min(...ys)).attr('y2', Math.max(...ys));
+  for (const bus of L.buses) wires.append('line').attr('class', 'bus').attr('x1', bus.x1).attr('x2', bus.x2).attr('y1', bus.y).attr('y2', bus.y);
+  const firstBus = L.buses[0];
+  if (firstBus) wires.append('text').attr('class', 'bus-label mono').attr('x', firstBus.x1).attr('y', firstBus.y + 18).text(`underlay ${t.underlay.cidrs.join(', ')}`);
+  for (const f of Object.values(L.nodes)) wires.append('line').attr('class', 'link underlay dimmable').attr('data-id', `drop:${f.id}`).attr('x1', f.drop.x).attr('x2', f.drop.x).attr('y1', f.drop.top).attr('y2', f.drop.busY);
+  for (const e of t.externals) {
+    const b = L.boxes[e.id];
+    const a = L.externalAttach[e.id];
+    if (!b || !a) continue;
+    wires.append('line').attr('class', 'link underlay dimmable').attr('x1', a[0]).attr('x2', b.x).attr('y1', a[1]).attr('y2', a[1]);
+    const g = boxes.append('g').attr('class', 'external dimmable').attr('data-id', e.id).attr('transform', `translate(${b.x},${b.y})`);
+    g.append('rect').attr('width', b.w).attr('height', b.h).attr('rx', e.role === 'internet' ? 22 : 8);
+    g.append('text').attr('x', 12).attr('y', 20).text(e.label);
+    if (e.ip) g.append('text').attr('class', 'mono sub').attr('x', 12).attr('y', 37).text(e.ip);
+    else g.append('text').attr('class', 'sub').attr('x', 12).attr('y', 37).text('any other address');
+  }
+}
