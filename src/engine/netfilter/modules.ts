@@ -163,7 +163,7 @@ export const MATCHES: Record<string, ExtensionDef> = {
   },
   set: {
     options: { 'match-set': { arity: 2 }, 'return-nomatch': flag, 'update-counters': flag, 'update-subcounters': flag },
-    save: ordered(['match-set', 'return-nomatch']),
+    save: ordered(['match-set', 'return-nomatch', 'update-counters', 'update-subcounters']),
   },
   nfacct: { options: { 'nfacct-name': one }, save: ordered(['nfacct-name']) },
   limit: {
