@@ -14,10 +14,12 @@ const APISERVER_PORT = 6443;
 export class PodIndex {
   private readonly byLabel = new Map<string, Pod[]>();
 
-  constructor(pods: Pod[]) {
+  /** Only the label keys some selector uses are indexed. */
+  constructor(pods: Pod[], keys: Set<string>) {
     for (const p of pods) {
-      for (const [k, v] of Object.entries(p.labels)) {
-        const key = `${p.namespace}\u0000${k}\u0000${v}`;
+      for (const k in p.labels) {
+        if (!keys.has(k)) continue;
+        const key = `${p.namespace}\u0000${k}\u0000${p.labels[k]}`;
         const list = this.byLabel.get(key);
         if (list) list.push(p);
         else this.byLabel.set(key, [p]);
@@ -181,7 +183,9 @@ export function resolveEndpoints(
     } else legacy.set(key, readEndpoints(o));
   }
 
-  const index = new PodIndex(pods);
+  const selectorKeys = new Set<string>();
+  for (const d of drafts) for (const k in d.service.selector) selectorKeys.add(k);
+  const index = new PodIndex(pods, selectorKeys);
   const portless: PortlessEndpoints = new Map();
   const controlPlane = nodes.filter((n) => n.role === 'control-plane');
   for (const d of drafts) {

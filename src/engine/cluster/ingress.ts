@@ -1,6 +1,6 @@
 import type { ManifestObject } from '../parse/types';
 import { problem, type Problem } from '../problems';
-import { annotationsOf, asArray, asBool, asInt, asText, at } from './manifest-fields';
+import { annotationsOf, asArray, asBool, asInt, asText, at, pathText } from './manifest-fields';
 import type { Ingress, IngressBackend, IngressPath } from './types';
 
 function readBackend(v: unknown): IngressBackend | undefined {
@@ -27,7 +27,7 @@ export function readIngress(o: ManifestObject, serviceKeys: Set<string>, problem
   if (cls) ing.ingressClassName = cls;
   const check = (b: IngressBackend, path: (string | number)[]) => {
     if (!serviceKeys.has(`${ns}/${b.service}`)) {
-      problems.push(problem('warning', 'dangling-ref', `Ingress ${ns}/${o.name} routes to Service ${ns}/${b.service}, which does not exist`, o.locate(path), path.join('.')));
+      problems.push(problem('warning', 'dangling-ref', `Ingress ${ns}/${o.name} routes to Service ${ns}/${b.service}, which does not exist`, o.locate(path), pathText(path)));
     }
   };
   const def = readBackend(at(o.body, 'spec', 'defaultBackend')) ?? readBackend(at(o.body, 'spec', 'backend'));

@@ -82,3 +82,10 @@ export function controllerOf(body: unknown): { kind: string; name: string } | un
   }
   return first;
 }
+
+/** `['spec', 'ports', 0, 'port']` → `spec.ports[0].port`, the form problems print. */
+export function pathText(path: readonly (string | number)[]): string {
+  let out = '';
+  for (const k of path) out += typeof k === 'number' ? `[${k}]` : out ? `.${k}` : k;
+  return out;
+}

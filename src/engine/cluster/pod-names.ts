@@ -4,6 +4,8 @@ import { fnv32a } from './fnv';
 /** k8s.io/apimachinery/pkg/util/rand: the alphabet without vowels and look-alike characters. */
 export const SAFE_ALPHANUMS = 'bcdfghjklmnpqrstvwxz2456789';
 
+const SUFFIX_SPACE = 27 ** 5;
+
 /** `rand.SafeEncodeString`: each byte maps to `alphanums[b % 27]`. */
 export function safeEncodeString(s: string): string {
   let out = '';
@@ -11,24 +13,14 @@ export function safeEncodeString(s: string): string {
   return out;
 }
 
-/** JSON with object keys sorted, so equal templates hash equally whatever the key order. */
-function canonicalJson(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
-  if (typeof v === 'object' && v !== null) {
-    const r = v as Record<string, unknown>;
-    return `{${Object.keys(r).sort().map((k) => `${JSON.stringify(k)}:${canonicalJson(r[k])}`).join(',')}}`;
-  }
-  return JSON.stringify(v) ?? 'null';
-}
-
 /**
  * pod-template-hash as the Deployment controller computes it (`controller.ComputeHash`): FNV-32a of
  * the pod template, the decimal value SafeEncodeString-ed. Kubernetes hashes a Go struct dump we
- * cannot reproduce byte for byte, so we hash the template's canonical JSON: same shape
+ * cannot reproduce byte for byte, so we hash the template's JSON as written: same shape
  * (`5d59d67564`-style, digits 4–9 and b c d f), not the same value as a live cluster.
  */
 export function podTemplateHash(template: unknown, collisionCount = 0): string {
-  const text = canonicalJson(template) + (collisionCount ? String(collisionCount) : '');
+  const text = (JSON.stringify(template) ?? '') + (collisionCount ? String(collisionCount) : '');
   return safeEncodeString(String(fnv32a(text)));
 }
 
@@ -48,8 +40,10 @@ export class SuffixGenerator {
   /** `<prefix>-<5 chars>`, unique within `taken` (which it extends). */
   next(prefix: string): string {
     for (;;) {
+      // One draw gives all five characters: 27^5 < 2^32.
+      let n = Math.floor(this.prng.next() * SUFFIX_SPACE);
       let s = '';
-      for (let i = 0; i < 5; i++) s += SAFE_ALPHANUMS[Math.floor(this.prng.next() * SAFE_ALPHANUMS.length)];
+      for (let i = 0; i < 5; i++, n = Math.floor(n / 27)) s += SAFE_ALPHANUMS[n % 27];
       const name = `${prefix}-${s}`;
       if (!this.taken.has(name)) {
         this.taken.add(name);

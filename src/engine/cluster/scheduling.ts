@@ -34,33 +34,43 @@ const CONTROL_PLANE_STATIC_PODS = 4;
  * node, ties broken by node order). Unschedulable pods stay Pending with no node and no IP.
  */
 export function schedule(drafts: PodDraft[], nodes: ClusterNode[], problems: Problem[]): void {
-  const load = new Map<string, number>();
+  const indexOf = new Map(nodes.map((n, i) => [n.name, i]));
+  const load = nodes.map(() => 0);
   const pastedOn = new Set<string>();
-  for (const n of nodes) load.set(n.name, 0);
   for (const d of drafts) {
     if (!d.pod.node) continue;
     if (d.pasted) pastedOn.add(d.pod.node);
-    if (load.has(d.pod.node)) load.set(d.pod.node, (load.get(d.pod.node) ?? 0) + 1);
+    const i = indexOf.get(d.pod.node);
+    if (i !== undefined) load[i] = (load[i] ?? 0) + 1;
     else if (d.object) {
       problems.push(problem('warning', 'dangling-ref', `pod ${d.pod.namespace}/${d.pod.name} is on unknown node ${d.pod.node}`,
         d.object.locate(['spec', 'nodeName']), 'spec.nodeName'));
     }
   }
-  for (const n of nodes) {
-    if (n.role === 'control-plane' && !pastedOn.has(n.name)) load.set(n.name, (load.get(n.name) ?? 0) + CONTROL_PLANE_STATIC_PODS);
-  }
+  nodes.forEach((n, i) => {
+    if (n.role === 'control-plane' && !pastedOn.has(n.name)) load[i] = (load[i] ?? 0) + CONTROL_PLANE_STATIC_PODS;
+  });
+  // Pods of one controller share their spec object: filter the nodes once per spec.
+  const eligible = new Map<PodSpecInfo, number[]>();
   for (const d of drafts) {
     if (d.pod.node || d.pod.phase === 'Succeeded' || d.pod.phase === 'Failed') continue;
-    let best: ClusterNode | undefined;
+    let candidates = eligible.get(d.spec);
+    if (!candidates) {
+      candidates = [];
+      for (let i = 0; i < nodes.length; i++) if (nodeFits(d.spec, nodes[i] as ClusterNode)) candidates.push(i);
+      eligible.set(d.spec, candidates);
+    }
+    let best = -1;
     let bestLoad = Infinity;
-    for (const n of nodes) {
-      const l = load.get(n.name) ?? 0;
-      if (l < bestLoad && nodeFits(d.spec, n)) {
-        best = n;
+    for (const i of candidates) {
+      const l = load[i] ?? 0;
+      if (l < bestLoad) {
+        best = i;
         bestLoad = l;
       }
     }
-    if (!best) {
+    const node = nodes[best];
+    if (!node) {
       d.pod.phase = 'Pending';
       d.pod.ready = false;
       problems.push(problem('warning', 'unschedulable',
@@ -68,7 +78,7 @@ export function schedule(drafts: PodDraft[], nodes: ClusterNode[], problems: Pro
         d.pod.source));
       continue;
     }
-    d.pod.node = best.name;
-    load.set(best.name, bestLoad + 1);
+    d.pod.node = node.name;
+    load[best] = bestLoad + 1;
   }
 }

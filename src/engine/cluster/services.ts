@@ -3,7 +3,7 @@ import type { ManifestObject } from '../parse/types';
 import { problem, type Problem } from '../problems';
 import { isBuiltIn, sourceOf } from './defaults';
 import { fnv32a } from './fnv';
-import { asArray, asBool, asInt, asString, asText, at, stringMap } from './manifest-fields';
+import { asArray, asBool, asInt, asString, asText, at, pathText, stringMap } from './manifest-fields';
 import { asProtocol } from './pod-spec';
 import type { ClusterSettings, Service, ServicePort, ServiceType } from './types';
 
@@ -148,11 +148,11 @@ export function allocateServiceAddresses(drafts: ServiceDraft[], settings: Clust
 function allocateNodePorts(drafts: ServiceDraft[], problems: Problem[]): void {
   const span = NODE_PORT_MAX - NODE_PORT_MIN + 1;
   const used = new Map<number, string>();
-  const claim = (port: number, who: string, d: ServiceDraft, path: string) => {
+  const claim = (port: number, who: string, d: ServiceDraft, path: (string | number)[]) => {
     const prev = used.get(port);
     if (prev !== undefined) {
-      const where = d.object?.locate(path.split('.').map((k) => (/^\d+$/.test(k) ? Number(k) : k))) ?? d.service.source;
-      problems.push(problem('error', 'port-conflict', `node port ${port} of ${who} is already used by ${prev}`, where, path));
+      const where = d.object?.locate(path) ?? d.service.source;
+      problems.push(problem('error', 'port-conflict', `node port ${port} of ${who} is already used by ${prev}`, where, pathText(path)));
       return;
     }
     used.set(port, who);
@@ -160,9 +160,9 @@ function allocateNodePorts(drafts: ServiceDraft[], problems: Problem[]): void {
   for (const d of drafts) {
     const s = d.service;
     s.ports.forEach((p, i) => {
-      if (p.nodePort) claim(p.nodePort, `${s.namespace}/${s.name}`, d, `spec.ports.${i}.nodePort`);
+      if (p.nodePort) claim(p.nodePort, `${s.namespace}/${s.name}`, d, ['spec', 'ports', i, 'nodePort']);
     });
-    if (s.healthCheckNodePort) claim(s.healthCheckNodePort, `${s.namespace}/${s.name}`, d, 'spec.healthCheckNodePort');
+    if (s.healthCheckNodePort) claim(s.healthCheckNodePort, `${s.namespace}/${s.name}`, d, ['spec', 'healthCheckNodePort']);
   }
   const pick = (key: string): number | undefined => {
     let off = fnv32a(key) % span;

@@ -74,12 +74,24 @@ function podFromObject(o: ManifestObject, problems: Problem[]): PodDraft {
   return draft;
 }
 
+/** A controller's pod template, read once and shared by all the pods it stamps out. */
+interface PodTemplate {
+  spec: PodSpecInfo;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+}
+
+function readTemplate(template: unknown): PodTemplate {
+  return { spec: readPodSpec(at(template, 'spec')), labels: labelsOf(template), annotations: annotationsOf(template) };
+}
+
 interface TemplatePod {
   namespace: string;
   name: string;
-  template: unknown;
+  template: PodTemplate;
   owner: { kind: string; name: string };
-  extraLabels?: Record<string, string>;
+  /** Labels for this pod when they differ from the template's (shared object: pods never edit them). */
+  labels?: Record<string, string>;
   source: SourceRef | undefined;
   node?: string;
   hostname?: string;
@@ -87,15 +99,15 @@ interface TemplatePod {
 }
 
 function podFromTemplate(t: TemplatePod): PodDraft {
-  const spec = readPodSpec(at(t.template, 'spec'));
+  const spec = t.template.spec;
   const pod: Pod = {
     namespace: t.namespace,
     name: t.name,
     node: t.node ?? spec.nodeName ?? '',
     ip: '',
     hostNetwork: spec.hostNetwork,
-    labels: { ...labelsOf(t.template), ...t.extraLabels },
-    annotations: annotationsOf(t.template),
+    labels: t.labels ?? t.template.labels,
+    annotations: t.template.annotations,
     containers: spec.containers,
     ready: true,
     phase: 'Running',
@@ -179,13 +191,15 @@ export function expandWorkloads(objects: ManifestObject[], nodes: ClusterNode[],
     }
     if (!WORKLOAD_KINDS.has(o.kind) || !o.name) continue;
     const ns = o.namespace ?? 'default';
-    const template = at(o.body, 'spec', 'template');
+    const rawTemplate = at(o.body, 'spec', 'template');
+    const template = readTemplate(rawTemplate);
     const replicas = Math.max(0, asInt(at(o.body, 'spec', 'replicas')) ?? 1);
     const existing = (kind: string, name: string) => owned.get(ownedKey(ns, kind, name)) ?? [];
     const gen = (owner: { kind: string; name: string }, count: number, extraLabels?: Record<string, string>) => {
+      const labels = extraLabels ? { ...template.labels, ...extraLabels } : template.labels;
       const suffixes = new SuffixGenerator(`${ns}/${owner.name}`, taken(ns));
       for (let i = 0; i < count; i++) {
-        out.push(podFromTemplate({ namespace: ns, name: suffixes.next(owner.name), template, owner, source: sourceOf(o), ...(extraLabels ? { extraLabels } : {}) }));
+        out.push(podFromTemplate({ namespace: ns, name: suffixes.next(owner.name), template, owner, source: sourceOf(o), labels }));
       }
     };
     switch (o.kind) {
@@ -193,7 +207,7 @@ export function expandWorkloads(objects: ManifestObject[], nodes: ClusterNode[],
         if (replicaSetOwners.has(ownedKey(ns, 'Deployment', o.name))) break; // its ReplicaSet was pasted
         const selector = stringMap(at(o.body, 'spec', 'selector', 'matchLabels'));
         // Pods pasted without their ReplicaSet: adopt the ReplicaSet name they carry.
-        let rsName = `${o.name}-${podTemplateHash(template)}`;
+        let rsName = `${o.name}-${podTemplateHash(rawTemplate)}`;
         for (const d of rsByDeployment.get(ownedKey(ns, 'Deployment', o.name)) ?? []) {
           if (d.pod.owner && selectorMatches(selector, d.pod.labels)) {
             rsName = d.pod.owner.name;
@@ -224,7 +238,7 @@ export function expandWorkloads(objects: ManifestObject[], nodes: ClusterNode[],
           names.add(name);
           out.push(podFromTemplate({
             namespace: ns, name, template, owner: { kind: 'StatefulSet', name: o.name }, source: sourceOf(o),
-            extraLabels: { 'statefulset.kubernetes.io/pod-name': name, 'apps.kubernetes.io/pod-index': String(i) },
+            labels: { ...template.labels, 'statefulset.kubernetes.io/pod-name': name, 'apps.kubernetes.io/pod-index': String(i) },
             hostname: name,
             ...(typeof serviceName === 'string' && serviceName ? { subdomain: serviceName } : {}),
           }));
@@ -232,16 +246,15 @@ export function expandWorkloads(objects: ManifestObject[], nodes: ClusterNode[],
         break;
       }
       case 'DaemonSet': {
-        const spec = readPodSpec(at(template, 'spec'));
+        const spec = template.spec;
         const tolerations = [...spec.tolerations, ...DAEMON_TOLERATIONS];
         if (spec.hostNetwork) tolerations.push({ key: 'node.kubernetes.io/network-unavailable', operator: 'Exists', effect: 'NoSchedule' });
+        const dsTemplate: PodTemplate = { ...template, spec: { ...spec, tolerations } };
         const have = new Set(existing('DaemonSet', o.name).map((d) => d.pod.node));
         const suffixes = new SuffixGenerator(`${ns}/${o.name}`, taken(ns));
         for (const n of nodes) {
           if (have.has(n.name) || !nodeFits({ nodeSelector: spec.nodeSelector, tolerations }, n)) continue;
-          const d = podFromTemplate({ namespace: ns, name: suffixes.next(o.name), template, owner: { kind: 'DaemonSet', name: o.name }, source: sourceOf(o), node: n.name });
-          d.spec = { ...d.spec, tolerations };
-          out.push(d);
+          out.push(podFromTemplate({ namespace: ns, name: suffixes.next(o.name), template: dsTemplate, owner: { kind: 'DaemonSet', name: o.name }, source: sourceOf(o), node: n.name }));
         }
         break;
       }

@@ -1,21 +1,26 @@
 import { formatIPv4, parseIPv4 } from '../../net/ipv4';
 import { problem, type Problem } from '../../problems';
+import type { Pod } from '../types';
 import type { PodDraft } from '../workloads';
 
 /** Addresses already taken in the pod network: pasted pod IPs, tunnel and bridge addresses. */
+/** Who holds an address: a pod, or a text such as `node k8s-w1 tunl0` (formatted only when reported). */
+export type AddressOwner = string | Pick<Pod, 'namespace' | 'name'>;
+
 export class AddressBook {
-  private readonly owners = new Map<number, string>();
+  private readonly owners = new Map<number, AddressOwner>();
 
   has(addr: number): boolean {
     return this.owners.has(addr);
   }
 
-  take(addr: number, owner: string): void {
+  take(addr: number, owner: AddressOwner): void {
     this.owners.set(addr, owner);
   }
 
   ownerOf(addr: number): string | undefined {
-    return this.owners.get(addr);
+    const o = this.owners.get(addr);
+    return typeof o === 'object' ? `pod ${o.namespace}/${o.name}` : o;
   }
 
   /** The first free address in [start, end), or undefined. */
@@ -33,7 +38,7 @@ export class AddressRange {
     private cursor = start,
   ) {}
 
-  next(book: AddressBook, owner: string): string | undefined {
+  next(book: AddressBook, owner: AddressOwner): string | undefined {
     const a = book.firstFree(this.cursor, this.end);
     if (a === undefined) {
       this.cursor = this.end;
@@ -66,7 +71,7 @@ export function reservePastedAddresses(
       problems.push(problem('error', 'ip-conflict', `pod ${who} has IP ${d.pod.ip}, already used by ${prev}`, where, 'status.podIP'));
       continue;
     }
-    book.take(addr, `pod ${who}`);
+    book.take(addr, d.pod);
     if (!inPodNetwork(addr)) {
       problems.push(problem('warning', 'ip-outside-pool', `pod ${who} has IP ${d.pod.ip}, outside the pod network ${networkText}`, where, 'status.podIP'));
     }

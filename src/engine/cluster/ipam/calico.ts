@@ -4,7 +4,7 @@ import { problem, type Problem } from '../../problems';
 import type { CalicoBlock, CalicoPool, ClusterNode, ClusterSettings } from '../types';
 import { asBool, asInt, asText, at } from '../manifest-fields';
 import type { PodDraft } from '../workloads';
-import { AddressBook, AddressRange, reservePastedAddresses } from './address-book';
+import { AddressBook, AddressRange, reservePastedAddresses, type AddressOwner } from './address-book';
 
 const CALICO_API_VERSIONS = new Set(['crd.projectcalico.org/v1', 'projectcalico.org/v3']);
 
@@ -160,7 +160,7 @@ export function calicoIpam(
   }
   for (const n of nodes) if (!ranges.has(n.name)) claimBlock(n.name);
 
-  const allocate = (node: string, owner: string): string | undefined => {
+  const allocate = (node: string, owner: AddressOwner): string | undefined => {
     for (;;) {
       for (const r of ranges.get(node) ?? []) {
         const ip = r.next(book, owner);
@@ -175,7 +175,7 @@ export function calicoIpam(
   }
   for (const d of drafts) {
     if (d.pod.ip || d.pod.hostNetwork || !nodeByName.has(d.pod.node)) continue;
-    const ip = allocate(d.pod.node, `pod ${d.pod.namespace}/${d.pod.name}`);
+    const ip = allocate(d.pod.node, d.pod);
     if (ip) d.pod.ip = ip;
     else problems.push(problem('error', 'ipam-exhausted', `no free address in the Calico pools for pod ${d.pod.namespace}/${d.pod.name}`, d.pod.source));
   }

@@ -68,7 +68,7 @@ export function nodeSubnetIpam(settings: ClusterSettings, nodes: ClusterNode[], 
     if (d.pod.ip || d.pod.hostNetwork || !d.pod.node) continue;
     const r = ranges.get(d.pod.node);
     if (!r) continue;
-    const ip = r.next(book, `pod ${d.pod.namespace}/${d.pod.name}`);
+    const ip = r.next(book, d.pod);
     if (ip) d.pod.ip = ip;
     else problems.push(problem('error', 'ipam-exhausted', `node ${d.pod.node}'s pod subnet is full (pod ${d.pod.namespace}/${d.pod.name})`, d.pod.source));
   }

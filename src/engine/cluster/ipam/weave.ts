@@ -34,7 +34,7 @@ export function weaveIpam(settings: ClusterSettings, nodes: ClusterNode[], draft
   });
   for (const d of drafts) {
     if (d.pod.ip || d.pod.hostNetwork || !d.pod.node) continue;
-    const ip = ranges.get(d.pod.node)?.next(book, `pod ${d.pod.namespace}/${d.pod.name}`);
+    const ip = ranges.get(d.pod.node)?.next(book, d.pod);
     if (ip) d.pod.ip = ip;
     else if (ranges.has(d.pod.node)) {
       problems.push(problem('error', 'ipam-exhausted', `weave range of node ${d.pod.node} is full (pod ${d.pod.namespace}/${d.pod.name})`, d.pod.source));
