@@ -1,6 +1,7 @@
 import type { Cluster, ClusterNode } from '../cluster/types';
 import { buildCalicoNode } from './calico';
 import { buildFlannelNode } from './flannel';
+import { nodeIptables } from './iptables/compose';
 import { podResolvConf } from './resolv-conf';
 import type { Dataplane, Netns, NodeDataplane, ResolvConf } from './types';
 
@@ -8,6 +9,7 @@ export type * from './types';
 export { lookupRoute, formatRoute, type RouteLookup, type RouteLookupOptions, type RouteError } from './route-table';
 export { formatIpAddr, formatIpRoute, formatIpNeigh, formatBridgeFdb, formatResolvConf } from './views';
 export { calicoVethName } from './interface-names';
+export { nodeRestoreText } from './iptables/compose';
 
 function buildNode(cluster: Cluster, node: ClusterNode): { host: Netns; pods: Record<string, Netns> } {
   switch (cluster.settings.cni) {
@@ -35,7 +37,10 @@ export function buildDataplane(cluster: Cluster): Dataplane {
       if (ns) ns.resolvConf = podResolvConf(cluster, node, pod);
       else if (pod.hostNetwork) hostNetworkResolvConf[key] = podResolvConf(cluster, node, pod);
     }
-    nodes[node.name] = { node: node.name, host, pods, iptables: { tables: [] }, ipsets: [], hostNetworkResolvConf };
+    const { ruleset, ipsets, problems } = nodeIptables(cluster, node);
+    const nd: NodeDataplane = { node: node.name, host, pods, iptables: ruleset, ipsets, hostNetworkResolvConf };
+    if (problems.length > 0) nd.iptablesProblems = problems;
+    nodes[node.name] = nd;
   }
   return { nodes };
 }

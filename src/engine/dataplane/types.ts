@@ -1,5 +1,6 @@
 import type { IPv4 } from '../net/ipv4';
 import type { Ruleset, IpSet } from '../netfilter/types';
+import type { Problem } from '../problems';
 
 /** Linux state per network namespace, as `ip addr`, `ip route`, `ip neigh` and `bridge fdb` show it. */
 export type LinkKind = 'loopback' | 'ethernet' | 'veth' | 'bridge' | 'ipip' | 'vxlan' | 'dummy' | 'openvswitch';
@@ -106,6 +107,8 @@ export interface NodeDataplane {
   ipsets: IpSet[];
   /** /etc/resolv.conf of the hostNetwork pods on this node (they share `host`), keyed `<ns>/<name>`. */
   hostNetworkResolvConf?: Record<string, ResolvConf>;
+  /** Problems parsing the composed rule set (a bug on our side if ever non-empty). */
+  iptablesProblems?: Problem[];
 }
 
 export interface Dataplane {
