@@ -7,12 +7,13 @@
  * Objects that fail validation are not returned, as the API server would not store them; their
  * problems say why. Nothing here throws: every failure is a `Problem`.
  */
-import { Composer, Parser, type Document, type Node, type Tags } from 'yaml';
+import type { Document, Node } from 'yaml';
 import { problem, type Problem, type SourceRef } from '../problems';
 import { apiVersionsOf, kindInfo } from './schema';
 import { deref, keyRange, LineIndex, locateInNode, nodeAt, startOf } from './source-map';
 import type { ManifestObject, ObjectPath, ParsedManifests, ParseLimits } from './types';
 import { checkCrossFieldRules, show, Validator } from './validate';
+import { composeDocuments, documentBody } from './yaml-document';
 
 export type { ManifestObject, ParseLimits, ParsedManifests, ObjectPath } from './types';
 
@@ -25,25 +26,6 @@ export const DEFAULT_PARSE_LIMITS: Readonly<ParseLimits> = {
 
 /** List wrappers nest at most this deep (kubectl prints one level). */
 const MAX_LIST_DEPTH = 4;
-
-let yaml11Tags: Tags | undefined;
-/**
- * go-yaml v2 (what kubectl and sigs.k8s.io/yaml use) keeps timestamps and base-60 numbers as
- * strings when decoding into untyped JSON, and has no !!set/!!omap/!!pairs/!!binary objects, so
- * those YAML 1.1 tags are dropped: values stay plain JSON.
- */
-function kubernetesYaml11Tags(tags: Tags): Tags {
-  yaml11Tags ??= tags.filter((t) => {
-    if (typeof t === 'string') return true;
-    const tag = t.tag;
-    const format = 'format' in t ? t.format : undefined;
-    return (
-      format !== 'TIME' &&
-      !['tag:yaml.org,2002:timestamp', 'tag:yaml.org,2002:binary', 'tag:yaml.org,2002:set', 'tag:yaml.org,2002:omap', 'tag:yaml.org,2002:pairs'].includes(tag)
-    );
-  });
-  return yaml11Tags;
-}
 
 function effectiveLimits(limits: Partial<ParseLimits> | undefined): ParseLimits {
   const pick = (k: keyof ParseLimits): number => {
@@ -98,12 +80,11 @@ class ManifestReader {
       this.limit(-1, 0, `the input is ${text.length} characters long, over the limit of ${limits.maxBytes}; nothing was read`);
       return;
     }
-    const composer = new Composer({ version: '1.1', customTags: kubernetesYaml11Tags });
-    const docs = composer.compose(new Parser().parse(text), true, text.length);
+    const docs = composeDocuments(text);
     for (;;) {
       let next: IteratorResult<AnyDoc>;
       try {
-        next = docs.next() as IteratorResult<AnyDoc>;
+        next = docs.next();
       } catch (e) {
         // The YAML library recurses per nesting level: absurd nesting ends here, not in a crash.
         this.problems.push(problem('error', 'yaml-syntax', `YAML could not be parsed: ${errorText(e)}`, this.lines.ref(this.docIndex, this.lastOffset)));
@@ -134,20 +115,14 @@ class ManifestReader {
       this.problems.push(problem('warning', 'yaml-warning', w.message, this.lines.ref(index, w.pos[0], w.pos[1])));
     }
     if (doc.errors.length > 0) return; // kubectl rejects the whole document
-    let body: unknown;
-    try {
-      body = doc.toJS({ maxAliasCount: this.limits.maxAliasCount });
-    } catch (e) {
-      const at = startOf(doc.contents) ?? doc.range[0];
-      if (e instanceof ReferenceError && /alias/i.test(e.message)) {
-        this.problems.push(
-          problem('error', 'limit', `limit: YAML aliases in this document expand past maxAliasCount (${this.limits.maxAliasCount}); document skipped`, this.lines.ref(index, at)),
-        );
-      } else {
-        this.problems.push(problem('error', 'yaml-syntax', `YAML could not be converted: ${errorText(e)}`, this.lines.ref(index, at)));
-      }
+    const [start, end] = doc.range;
+    const aliasAt = this.text.indexOf('*', start);
+    const result = documentBody(doc, this.limits.maxAliasCount, aliasAt >= 0 && aliasAt < end);
+    if (!result.ok) {
+      this.problems.push(problem('error', result.code, result.message, this.lines.ref(index, startOf(doc.contents) ?? start)));
       return;
     }
+    const body = result.body;
     if (body === null || body === undefined) return; // empty document
     this.readObject(body, doc.contents, doc, index, 0, undefined);
   }
@@ -185,7 +160,7 @@ class ManifestReader {
     const name = isObject(meta) ? meta.name : undefined;
     if (meta !== undefined && meta !== null && !isObject(meta)) v.report('error', 'bad-type', ['metadata'], 'must be a mapping');
     else if (typeof name !== 'string' || name === '')
-      v.report('error', 'missing-name', ['metadata', 'name'], name === undefined || name === null ? 'metadata.name is required' : `must be a non-empty string, got ${show(name)}`);
+      v.report('error', 'missing-name', ['metadata', 'name'], name === undefined || name === null ? 'is required' : `must be a non-empty string, got ${show(name)}`);
     if (typeof kind !== 'string' || typeof apiVersion !== 'string' || typeof name !== 'string' || v.errors > 0) {
       this.problems.push(...v.problems);
       return;

@@ -238,6 +238,7 @@ const clusterNode = obj(
     podCIDR: cidr,
     underlayPrefix: int(1, 32),
     mtu: int(576, 9216),
+    searchDomains: list(str),
   },
   ['name'],
   true,

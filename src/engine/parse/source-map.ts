@@ -62,7 +62,8 @@ export function deref(node: unknown, doc: AnyDoc): unknown {
 }
 
 function keyText(key: unknown): string | undefined {
-  if (isScalar(key)) return String(key.value);
+  // The YAML 1.1 merge key `<<` resolves to a symbol, not a string.
+  if (isScalar(key)) return typeof key.value === 'symbol' ? key.value.description : String(key.value);
   return undefined;
 }
 

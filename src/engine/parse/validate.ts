@@ -52,7 +52,7 @@ export class Validator {
 
   report(severity: 'error' | 'warning', code: string, path: ObjectPath, message: string): void {
     const where = formatPath(path);
-    this.problems.push(problem(severity, code, `${where}: ${message}`, this.locate(path), where));
+    this.problems.push(problem(severity, code, !where ? message : message.startsWith('is ') ? `${where} ${message}` : `${where}: ${message}`, this.locate(path), where || undefined));
     if (severity === 'error') this.errors++;
   }
 

@@ -1,0 +1,76 @@
+/**
+ * Reading one YAML document the way kubectl does (go-yaml v2 under sigs.k8s.io/yaml): the YAML 1.1
+ * scalars it resolves, aliases expanded with a budget, and recursive anchors refused.
+ */
+import { Composer, Parser, type Document, type Tags } from 'yaml';
+
+let yaml11Tags: Tags | undefined;
+/**
+ * go-yaml v2 keeps timestamps and base-60 numbers as strings when decoding into untyped JSON, and
+ * has no !!set/!!omap/!!pairs/!!binary values, so those YAML 1.1 tags are dropped: bodies stay
+ * plain JSON (what crosses the worker boundary).
+ */
+function kubernetesYaml11Tags(tags: Tags): Tags {
+  yaml11Tags ??= tags.filter((t) => {
+    if (typeof t === 'string') return true;
+    const format = 'format' in t ? t.format : undefined;
+    return (
+      format !== 'TIME' &&
+      !['tag:yaml.org,2002:timestamp', 'tag:yaml.org,2002:binary', 'tag:yaml.org,2002:set', 'tag:yaml.org,2002:omap', 'tag:yaml.org,2002:pairs'].includes(t.tag)
+    );
+  });
+  return yaml11Tags;
+}
+
+/** The documents of a stream, lazily: the caller stops early at its document limit. */
+export function composeDocuments(text: string): Generator<Document.Parsed> {
+  const composer = new Composer({ version: '1.1', customTags: kubernetesYaml11Tags });
+  return composer.compose(new Parser().parse(text), true, text.length) as Generator<Document.Parsed>;
+}
+
+export type BodyResult = { ok: true; body: unknown } | { ok: false; code: 'limit' | 'yaml-syntax'; message: string };
+
+/** The document as plain JSON, with aliases expanded within `maxAliasCount`. */
+export function documentBody(doc: Document.Parsed, maxAliasCount: number, mayHaveAliases: boolean): BodyResult {
+  let body: unknown;
+  try {
+    body = doc.toJS({ maxAliasCount });
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    if (/excessive alias count/i.test(message)) {
+      return { ok: false, code: 'limit', message: `limit: YAML aliases in this document expand past maxAliasCount (${maxAliasCount}); document skipped` };
+    }
+    return { ok: false, code: 'yaml-syntax', message };
+  }
+  if (mayHaveAliases && hasCycle(body)) {
+    return { ok: false, code: 'yaml-syntax', message: 'an anchor contains an alias to itself (a recursive value); document skipped' };
+  }
+  return { ok: true, body };
+}
+
+/** Iterative DFS (no recursion limit to hit); shared subtrees are visited once. */
+export function hasCycle(root: unknown): boolean {
+  const onPath = new Set<object>();
+  const done = new Set<object>();
+  const stack: { node: object; children: unknown[]; i: number }[] = [];
+  const enter = (v: unknown): boolean => {
+    if (v === null || typeof v !== 'object' || done.has(v)) return false;
+    if (onPath.has(v)) return true;
+    onPath.add(v);
+    stack.push({ node: v, children: Array.isArray(v) ? v : Object.values(v), i: 0 });
+    return false;
+  };
+  if (enter(root)) return true;
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1];
+    if (!top) break;
+    if (top.i < top.children.length) {
+      if (enter(top.children[top.i++])) return true;
+    } else {
+      onPath.delete(top.node);
+      done.add(top.node);
+      stack.pop();
+    }
+  }
+  return false;
+}
