@@ -37,7 +37,7 @@ export function traceDns(ctx: WalkContext, src: Source, ep: { name: string; port
   const resolver = new Resolver(conf);
   const records: DnsQueryRecord[] = [];
   const servers = new Map<string, CoreDnsServer>();
-  let server: { w: Where; pod: string } | undefined;
+  let server: { w: Where; pod: string; arrived: Pkt } | undefined;
   let firstFailure: Verdict | undefined;
   let forwardTraced = false;
   let queried = false;
@@ -84,7 +84,7 @@ export function traceDns(ctx: WalkContext, src: Source, ep: { name: string; port
         return record({ rcode: 'TIMEOUT', answers: [] });
       }
       const arrived = ctx.hops[ctx.hops.length - 1]!.packet;
-      server = { w: out.at, pod: out.delivered?.pod ?? out.at.nsId };
+      server = { w: out.at, pod: out.delivered?.pod ?? out.at.nsId, arrived: { ...arrived, mark: 0 } };
       const result = coreDns(server.w, server.pod).answer(q, askUpstream(server.w));
       ctx.hop(at(server.w), 'dns', { ...arrived, mark: 0 }, { query: `${q.type} ${q.name}`, answer: answerText(result.answer) }, `CoreDNS (${result.plugin} plugin) answers ${q.type} ${q.name}: ${answerText(result.answer)}.`, {
         commands: [`kubectl -n kube-system logs ${server.pod.split('/')[1] ?? ''}`],
@@ -95,8 +95,7 @@ export function traceDns(ctx: WalkContext, src: Source, ep: { name: string; port
     }
     if (!server) return record({ rcode: 'TIMEOUT', answers: [] });
     const result = coreDns(server.w, server.pod).answer(q, askUpstream(server.w));
-    const last = ctx.hops[ctx.hops.length - 1]!.packet;
-    ctx.hop(at(server.w), 'dns', { ...last, mark: 0 }, { query: `${q.type} ${q.name}`, answer: answerText(result.answer) }, `The next query, ${q.type} ${q.name}, takes the same path; CoreDNS (${result.plugin} plugin) answers ${answerText(result.answer)}.`, {});
+    ctx.hop(at(server.w), 'dns', server.arrived, { query: `${q.type} ${q.name}`, answer: answerText(result.answer) }, `The next query, ${q.type} ${q.name}, takes the same path; CoreDNS (${result.plugin} plugin) answers ${answerText(result.answer)}.`, {});
     return record(result.answer);
   };
 

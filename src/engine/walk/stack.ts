@@ -31,7 +31,7 @@ function ctIn(ctx: WalkContext, w: Where, pkt: Pkt, iface: string | undefined): 
   if (w.nsId !== 'host') return { direction: 'new' };
   const table = ctx.ct(w.node);
   const m = table.lookup(key(pkt));
-  if (!m) return { direction: 'new', entry: table.create(key(pkt), pkt.mark) };
+  if (!m) return { direction: 'new', entry: table.create(key(pkt), 0) };
   if (m.direction === 'original') return { direction: 'original', entry: m.entry };
   const e = m.entry;
   const view: CtView = { direction: 'reply', entry: e };
@@ -108,7 +108,8 @@ function ctOut(ctx: WalkContext, w: Where, pkt: Pkt, ct: CtView, iface: string |
       commands: [inNs(w, `conntrack -L -p ${pkt.proto} -s ${ct.entry.orig.src}`)],
     });
   } else if (ct.direction === 'new') {
-    ctx.ct(w.node).confirm(ct.entry, key(pkt), pkt.mark);
+    // The entry's mark is the connmark (CONNMARK), not the skb mark the rules set.
+    ctx.ct(w.node).confirm(ct.entry, key(pkt), ct.entry.mark);
     const nat = ct.entry.status.filter((s) => s === 'DNAT' || s === 'SNAT');
     ctx.hop(at(w), 'conntrack', pkt, { conntrack: formatConntrack(ct.entry) }, `Conntrack confirms the new connection${nat.length ? ` with ${nat.join(' and ')}` : ''}; replies will match its reply tuple${nat.length ? ' and be translated back' : ''}.`, {
       ...(iface ? { iface } : {}),

@@ -45,8 +45,10 @@ export function wireFromNode(ctx: WalkContext, w: Where, dev: Interface, nexthop
   pkt.mark = 0;
   const known = w.ns.neighbours.find((n) => n.ip === nexthop && n.dev === dev.name);
   const peer = nodeByIp(ctx, nexthop);
-  const mac = known?.lladdr ?? (peer ? peer.ns.interfaces.find((i) => i.name === 'eth0')?.mac : undefined) ?? 'the router\'s MAC';
-  ctx.hop(at(w), 'arp', pkt, { neighbour: `${nexthop} dev ${dev.name} lladdr ${mac} ${known?.state ?? 'REACHABLE'}` }, known ? `The neighbour table maps ${nexthop} to ${mac} on ${dev.name}.` : `ARP resolves ${nexthop} on ${dev.name} to ${mac}.`, {
+  const mac = known?.lladdr ?? (peer ? peer.ns.interfaces.find((i) => i.name === 'eth0')?.mac : undefined);
+  const what = peer ? `node ${peer.node}` : 'the underlay router';
+  const detail = mac ? { neighbour: `${nexthop} dev ${dev.name} lladdr ${mac} ${known?.state ?? 'REACHABLE'}` } : {};
+  ctx.hop(at(w), 'arp', pkt, detail, known ? `The neighbour table maps ${nexthop} (${what}) to ${mac ?? '?'} on ${dev.name}.` : `ARP resolves ${nexthop} (${what}) on ${dev.name}${mac ? ` to ${mac}` : ''}.`, {
     iface: dev.name,
     commands: [inNs(w, `ip neigh show ${nexthop} dev ${dev.name}`)],
   });
@@ -76,7 +78,7 @@ export function wireFromNode(ctx: WalkContext, w: Where, dev: Interface, nexthop
 
 /** A host outside the cluster sends `pkt`; `entry` is the node the network delivers it to. */
 export function sendFromExternal(ctx: WalkContext, client: string, pkt: Pkt, entry: Where | undefined, why: string): Outcome {
-  ctx.hop(EXTERNAL, 'route', pkt, {}, `The client ${client} sends ${endpointText(pkt.dst, pkt.dport)} towards its gateway.`, {});
+  ctx.hop(EXTERNAL, 'route', pkt, {}, `${ctx.replying ? 'The host' : 'The client'} ${client} sends the packet to ${endpointText(pkt.dst, pkt.dport)} through its own gateway.`, {});
   const node = entry ?? nodeByIp(ctx, pkt.dst);
   if (!node) {
     const reason = clusterOnly(ctx, pkt.dst) ? 'pod and service addresses are not reachable from outside the cluster' : 'no node or load balancer owns that address';
