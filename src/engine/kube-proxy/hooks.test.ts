@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { kubeProxyCanaryChains, kubeProxyHookRules } from './hooks';
+import { kubeletFirewallRules, kubeProxyCanaryChains, kubeProxyHookRules } from './hooks';
 import { cluster } from './test-clusters';
 
 describe('kubeProxyHookRules', () => {
@@ -26,10 +26,17 @@ describe('kubeProxyHookRules', () => {
     ]);
   });
 
-  it('names the empty canary chains of kubelet and kube-proxy in mangle, nat and filter', () => {
+  it('names the chains kubelet and kube-proxy create outside the restore text', () => {
+    // kubelet: KUBE-IPTABLES-HINT (mangle), KUBE-KUBELET-CANARY and KUBE-FIREWALL; kube-proxy's
+    // iptables.Monitor: KUBE-PROXY-CANARY in mangle, nat and filter.
     const c = kubeProxyCanaryChains();
-    expect(c).toHaveLength(6);
+    expect(c).toHaveLength(8);
+    expect(c).toContainEqual({ table: 'mangle', chain: 'KUBE-IPTABLES-HINT' });
     expect(c).toContainEqual({ table: 'mangle', chain: 'KUBE-PROXY-CANARY' });
-    expect(c).toContainEqual({ table: 'filter', chain: 'KUBE-KUBELET-CANARY' });
+    expect(c).toContainEqual({ table: 'nat', chain: 'KUBE-KUBELET-CANARY' });
+    expect(c).toContainEqual({ table: 'filter', chain: 'KUBE-FIREWALL' });
+    expect(kubeletFirewallRules()[0]!.rule).toBe(
+      '-A KUBE-FIREWALL -m comment --comment "block incoming localnet connections" -d 127.0.0.0/8 ! -s 127.0.0.0/8 -m conntrack ! --ctstate RELATED,ESTABLISHED,DNAT -j DROP',
+    );
   });
 });

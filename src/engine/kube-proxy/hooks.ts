@@ -85,14 +85,32 @@ export function kubeProxyHookRules(_cluster: Cluster): HookRule[] {
 }
 
 /**
- * Chains that exist on a kube-proxy node without rules from the restore text: the canaries
- * `iptables.Monitor` creates to notice a flush (KUBE-PROXY-CANARY in mangle, nat and filter) and
- * kubelet's (KUBE-KUBELET-CANARY in the same tables).
+ * Chains that exist on a kube-proxy node besides those of the restore text: the canaries
+ * `iptables.Monitor` creates to notice a flush (kube-proxy's KUBE-PROXY-CANARY and kubelet's
+ * KUBE-KUBELET-CANARY, in mangle, nat and filter), kubelet's KUBE-IPTABLES-HINT (mangle), and
+ * kubelet's KUBE-FIREWALL (its rule: `kubeletFirewallRules`), which the hook jumps need even when
+ * kube-proxy's own restore text leaves it out (localhostNodePorts off).
  */
 export function kubeProxyCanaryChains(): { table: TableName; chain: string }[] {
-  const out: { table: TableName; chain: string }[] = [];
+  const out: { table: TableName; chain: string }[] = [{ table: 'mangle', chain: 'KUBE-IPTABLES-HINT' }];
   for (const table of ['mangle', 'nat', 'filter'] as const) {
     out.push({ table, chain: 'KUBE-KUBELET-CANARY' }, { table, chain: 'KUBE-PROXY-CANARY' });
   }
+  out.push({ table: 'filter', chain: 'KUBE-FIREWALL' });
   return out;
+}
+
+/**
+ * kubelet's martian-packet rule (pkg/kubelet/kubelet_network_linux.go, IPv4): the same rule as
+ * kube-proxy writes with localhostNodePorts; kube-proxy's restore replaces the chain with an
+ * identical copy, so KUBE-FIREWALL always holds exactly this one rule.
+ */
+export function kubeletFirewallRules(): HookRule[] {
+  return [
+    {
+      table: 'filter',
+      chain: 'KUBE-FIREWALL',
+      rule: '-A KUBE-FIREWALL -m comment --comment "block incoming localnet connections" -d 127.0.0.0/8 ! -s 127.0.0.0/8 -m conntrack ! --ctstate RELATED,ESTABLISHED,DNAT -j DROP',
+    },
+  ];
 }
