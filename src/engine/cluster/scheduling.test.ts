@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildCluster } from './index';
 import { tolerates } from './scheduling';
-import { deployment, manifests } from './test-manifests';
+import { deployment, manifests, profile } from './test-manifests';
 
 describe('tolerates (k8s.io/api core/v1 Toleration.ToleratesTaint)', () => {
   const cp = { key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' as const };
@@ -54,5 +54,13 @@ describe('scheduling', () => {
       status: { hostIP: '192.168.10.102', podIP: '172.16.0.150' },
     }));
     expect(cluster.pods.find((p) => p.name === 'p')?.node).toBe('k8s-w2');
+  });
+
+  it('spreads the same way on a large cluster (least loaded first, node order on ties)', () => {
+    const nodes = Array.from({ length: 20 }, (_, i) => ({ name: `n${i}`, ip: `10.0.0.${i + 1}` }));
+    const { cluster } = buildCluster(manifests(profile({ nodes }), deployment('web', 45)));
+    // CoreDNS took n0 and n1; then n2..n19 reach 1 pod, all reach 2, and n0..n6 get a third.
+    const expected = [...nodes.slice(2), ...nodes, ...nodes.slice(0, 7)].map((n) => n.name);
+    expect(nodesOf(cluster, 'web')).toEqual(expected);
   });
 });

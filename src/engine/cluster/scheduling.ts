@@ -50,23 +50,31 @@ export function schedule(drafts: PodDraft[], nodes: ClusterNode[], problems: Pro
   nodes.forEach((n, i) => {
     if (n.role === 'control-plane' && !pastedOn.has(n.name)) load[i] = (load[i] ?? 0) + CONTROL_PLANE_STATIC_PODS;
   });
-  // Pods of one controller share their spec object: filter the nodes once per spec.
-  const eligible = new Map<PodSpecInfo, number[]>();
+  // Most pods carry the same constraints (none): filter the nodes once per distinct constraint set,
+  // and keep a least-loaded heap per set for large clusters.
+  const groups = new Map<string, { candidates: number[]; heap?: LoadHeap }>();
   for (const d of drafts) {
     if (d.pod.node || d.pod.phase === 'Succeeded' || d.pod.phase === 'Failed') continue;
-    let candidates = eligible.get(d.spec);
-    if (!candidates) {
-      candidates = [];
+    const key = constraintKey(d.spec);
+    let group = groups.get(key);
+    if (!group) {
+      const candidates: number[] = [];
       for (let i = 0; i < nodes.length; i++) if (nodeFits(d.spec, nodes[i] as ClusterNode)) candidates.push(i);
-      eligible.set(d.spec, candidates);
+      group = candidates.length > 16 ? { candidates, heap: new LoadHeap(candidates, load) } : { candidates };
+      groups.set(key, group);
     }
     let best = -1;
     let bestLoad = Infinity;
-    for (const i of candidates) {
-      const l = load[i] ?? 0;
-      if (l < bestLoad) {
-        best = i;
-        bestLoad = l;
+    if (group.heap) {
+      best = group.heap.pop(load);
+      bestLoad = load[best] ?? 0;
+    } else {
+      for (const i of group.candidates) {
+        const l = load[i] ?? 0;
+        if (l < bestLoad) {
+          best = i;
+          bestLoad = l;
+        }
       }
     }
     const node = nodes[best];
@@ -80,5 +88,73 @@ export function schedule(drafts: PodDraft[], nodes: ClusterNode[], problems: Pro
     }
     d.pod.node = node.name;
     load[best] = bestLoad + 1;
+    group.heap?.push(best, bestLoad + 1);
+  }
+}
+
+function constraintKey(spec: Pick<PodSpecInfo, 'nodeSelector' | 'tolerations'>): string {
+  if (spec.tolerations.length === 0) {
+    let empty = true;
+    for (const _k in spec.nodeSelector) {
+      empty = false;
+      break;
+    }
+    if (empty) return '';
+  }
+  return JSON.stringify([spec.nodeSelector, spec.tolerations]);
+}
+
+/**
+ * Min-heap of (load, node index) over one set of candidate nodes, so large clusters do not scan
+ * every node per pod. Entries go stale when other pods raise a load behind its back (loads only
+ * grow); a stale entry is re-pushed with the current load when it surfaces.
+ */
+class LoadHeap {
+  private readonly heap: [number, number][] = [];
+
+  constructor(nodes: number[], load: number[]) {
+    for (const i of nodes) this.push(i, load[i] ?? 0);
+  }
+
+  private less(a: [number, number], b: [number, number]): boolean {
+    return a[0] < b[0] || (a[0] === b[0] && a[1] < b[1]);
+  }
+
+  push(node: number, load: number): void {
+    const h = this.heap;
+    h.push([load, node]);
+    let i = h.length - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!this.less(h[i] as [number, number], h[parent] as [number, number])) break;
+      [h[i], h[parent]] = [h[parent] as [number, number], h[i] as [number, number]];
+      i = parent;
+    }
+  }
+
+  /** The least loaded node (lowest index on ties), removed until pushed back. */
+  pop(load: number[]): number {
+    for (;;) {
+      const h = this.heap;
+      const top = h[0];
+      if (!top) return -1;
+      const last = h.pop() as [number, number];
+      if (h.length) {
+        h[0] = last;
+        let i = 0;
+        for (;;) {
+          const l = 2 * i + 1;
+          const r = l + 1;
+          let m = i;
+          if (l < h.length && this.less(h[l] as [number, number], h[m] as [number, number])) m = l;
+          if (r < h.length && this.less(h[r] as [number, number], h[m] as [number, number])) m = r;
+          if (m === i) break;
+          [h[i], h[m]] = [h[m] as [number, number], h[i] as [number, number]];
+          i = m;
+        }
+      }
+      if (top[0] === load[top[1]]) return top[1];
+      this.push(top[1], load[top[1]] ?? 0);
+    }
   }
 }
