@@ -12,7 +12,7 @@ import { problem, type Problem, type SourceRef } from '../problems';
 import { apiVersionsOf, kindInfo } from './schema';
 import { deref, keyRange, LineIndex, locateInNode, nodeAt, startOf } from './source-map';
 import type { ManifestObject, ObjectPath, ParsedManifests, ParseLimits } from './types';
-import { checkCrossFieldRules, show, Validator } from './validate';
+import { checkCrossFieldRules, quoteHint, show, Validator } from './validate';
 import { composeDocuments, documentBody } from './yaml-document';
 
 export type { ManifestObject, ParseLimits, ParsedManifests, ObjectPath } from './types';
@@ -129,9 +129,9 @@ class ManifestReader {
 
   private readObject(body: unknown, node: unknown, doc: AnyDoc, index: number, depth: number, list: { kind: string; apiVersion: unknown } | undefined): void {
     const at = startOf(deref(node, doc)) ?? doc.range[0];
-    const locate = (path: ObjectPath): SourceRef => {
+    const locate = (path: ObjectPath, atKey = false): SourceRef => {
       try {
-        return locateInNode(node, path, doc, index, this.lines, at);
+        return locateInNode(node, path, doc, index, this.lines, at, atKey);
       } catch {
         return this.lines.ref(index, at);
       }
@@ -160,7 +160,7 @@ class ManifestReader {
     const name = isObject(meta) ? meta.name : undefined;
     if (meta !== undefined && meta !== null && !isObject(meta)) v.report('error', 'bad-type', ['metadata'], 'must be a mapping');
     else if (typeof name !== 'string' || name === '')
-      v.report('error', 'missing-name', ['metadata', 'name'], name === undefined || name === null ? 'is required' : `must be a non-empty string, got ${show(name)}`);
+      v.report('error', 'missing-name', ['metadata', 'name'], name === undefined || name === null ? 'is required' : `must be a non-empty string, got ${show(name)}${quoteHint(name)}`);
     if (typeof kind !== 'string' || typeof apiVersion !== 'string' || typeof name !== 'string' || v.errors > 0) {
       this.problems.push(...v.problems);
       return;
@@ -194,7 +194,7 @@ class ManifestReader {
       this.limit(index, at, `more than ${this.limits.maxObjects} objects; the rest of the input was not read`);
       return;
     }
-    const obj: ManifestObject = { apiVersion, kind, name, namespace, body, source, index: this.objects.length, locate };
+    const obj: ManifestObject = { apiVersion, kind, name, namespace, body, source, index: this.objects.length, locate: (path) => locate(path) };
     if (ignored) obj.ignored = true;
     this.objects.push(obj);
   }

@@ -125,6 +125,8 @@ export function locateInNode(
   docIndex: number,
   lines: LineIndex,
   fallback: number,
+  /** Point at the key rather than the value (e.g. for an unknown field). */
+  atKey = false,
 ): SourceRef {
   let node = deref(root, doc);
   let keyNode: unknown = undefined;
@@ -149,7 +151,7 @@ export function locateInNode(
     }
   }
   const flow = isCollection(node) && (node as { flow?: boolean }).flow === true;
-  const useValue = node !== undefined && (isScalar(node) || flow || keyNode === undefined);
+  const useValue = node !== undefined && !(atKey && keyNode !== undefined) && (isScalar(node) || flow || keyNode === undefined);
   if (!useValue || isScalar(node) || flow) {
     const r = (useValue ? rangeOf(node) : rangeOf(keyNode)) ?? rangeOf(node);
     return r ? lines.ref(docIndex, r[0], r[1]) : lines.ref(docIndex, fallback);

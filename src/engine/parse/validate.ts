@@ -8,7 +8,7 @@ import { cidrProblem, ipProblem, isIP, isIPv6, portNameProblem } from './formats
 import type { FieldSchema, ObjectSchema } from './schema';
 import type { ObjectPath } from './types';
 
-export type Locate = (path: ObjectPath) => SourceRef;
+export type Locate = (path: ObjectPath, atKey?: boolean) => SourceRef;
 
 export function formatPath(path: ObjectPath): string {
   let out = '';
@@ -50,9 +50,10 @@ export class Validator {
   errors = 0;
   constructor(private readonly locate: Locate) {}
 
-  report(severity: 'error' | 'warning', code: string, path: ObjectPath, message: string): void {
+  report(severity: 'error' | 'warning', code: string, path: ObjectPath, message: string, atKey = false): void {
     const where = formatPath(path);
-    this.problems.push(problem(severity, code, !where ? message : message.startsWith('is ') ? `${where} ${message}` : `${where}: ${message}`, this.locate(path), where || undefined));
+    const text = !where ? message : message.startsWith('is ') ? `${where} ${message}` : `${where}: ${message}`;
+    this.problems.push(problem(severity, code, text, this.locate(path, atKey), where || undefined));
     if (severity === 'error') this.errors++;
   }
 
@@ -135,7 +136,7 @@ export class Validator {
     for (const key of Object.keys(value)) {
       const field = Object.prototype.hasOwnProperty.call(schema.fields, key) ? schema.fields[key] : undefined;
       if (field) this.check(value[key], field, [...path, key]);
-      else if (schema.closed) this.report('warning', 'unknown-field', [...path, key], `unknown field (known: ${Object.keys(schema.fields).join(', ')})`);
+      else if (schema.closed) this.report('warning', 'unknown-field', [...path, key], `unknown field (known: ${Object.keys(schema.fields).join(', ')})`, true);
     }
   }
 
@@ -153,7 +154,7 @@ export class Validator {
 }
 
 /** YAML 1.1 turns `yes`, `on`, `1.10` into non-strings: say how to keep them as text. */
-function quoteHint(value: unknown): string {
+export function quoteHint(value: unknown): string {
   return typeof value === 'boolean' || typeof value === 'number' ? ' (quote it to keep it as text)' : '';
 }
 
