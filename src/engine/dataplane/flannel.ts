@@ -4,10 +4,10 @@
  * (gateway `.1`) and a `veth` per pod, with the routes flannel's generated CNI config asks for.
  */
 import { nthAddress, parseCidr, type Cidr } from '../net/ipv4';
-import type { Cluster, ClusterNode, Pod } from '../cluster/types';
-import { bridgeVethName, deterministicMac, macFromIp, podNetnsName } from './interface-names';
-import { hostNetns, podNetns, podsWithNetns } from './host';
-import type { NetnsBuilder } from './netns';
+import type { Cluster, ClusterNode } from '../cluster/types';
+import { deterministicMac } from './interface-names';
+import { hostNetns, podsWithNetns } from './host';
+import { addBridge, addBridgedPod } from './bridge-plugin';
 import type { Netns } from './types';
 
 export const FLANNEL_VNI = 1;
@@ -62,50 +62,4 @@ export function buildFlannelNode(cluster: Cluster, node: ClusterNode): { host: N
     }
   }
   return { host: host.ns, pods };
-}
-
-/** The bridge plugin's bridge with `isGateway`: the gateway address on the bridge itself. */
-export function addBridge(host: NetnsBuilder, name: string, gateway: string, prefixLen: number, mtu: number): void {
-  const mac = macFromIp(gateway);
-  host.addLink({ name, kind: 'bridge', mtu, mac });
-  host.addAddress(name, gateway, prefixLen);
-  host.addFdb({ mac, dev: name, master: name, permanent: true, self: false });
-}
-
-/**
- * A pod on a bridge, as the bridge plugin plugs it: veth pair, host end enslaved to the bridge, pod
- * address with the subnet's prefix. The plugin sends a gratuitous ARP, so the bridge has learned the
- * pod's MAC on its port.
- */
-export function addBridgedPod(
-  host: NetnsBuilder,
-  pod: Pod,
-  o: { bridge: string; gateway: string; prefixLen: number; mtu: number; vethName?: string },
-): NetnsBuilder {
-  const p = podNetns(pod);
-  const veth = o.vethName ?? bridgeVethName(pod.namespace, pod.name);
-  const podMac = macFromIp(pod.ip);
-  const hostIndex = host.peekIndex();
-  const eth0 = p.addLink({
-    name: 'eth0',
-    kind: 'veth',
-    mtu: o.mtu,
-    mac: podMac,
-    peer: { netns: 'host', iface: veth, index: hostIndex },
-    linkNetnsId: 0,
-  });
-  const vethMac = deterministicMac(`veth:${pod.namespace}/${pod.name}`);
-  host.addLink({
-    name: veth,
-    kind: 'veth',
-    mtu: o.mtu,
-    mac: vethMac,
-    master: o.bridge,
-    peer: { netns: p.ns.id, iface: 'eth0', index: eth0.index },
-    linkNetns: podNetnsName(pod.namespace, pod.name),
-  });
-  host.addFdb({ mac: vethMac, dev: veth, master: o.bridge, permanent: true, self: false });
-  host.addFdb({ mac: podMac, dev: veth, master: o.bridge, permanent: false, self: false });
-  p.addAddress('eth0', pod.ip, o.prefixLen);
-  return p;
 }

@@ -1,6 +1,8 @@
 import type { Cluster, ClusterNode } from '../cluster/types';
 import { buildCalicoNode } from './calico';
+import { buildBridgeNode } from './bridge-plugin';
 import { buildFlannelNode } from './flannel';
+import { buildWeaveNode } from './weave';
 import { nodeIptables } from './iptables/compose';
 import { podResolvConf } from './resolv-conf';
 import type { Dataplane, Netns, NodeDataplane, ResolvConf } from './types';
@@ -18,9 +20,9 @@ function buildNode(cluster: Cluster, node: ClusterNode): { host: Netns; pods: Re
     case 'flannel':
       return buildFlannelNode(cluster, node);
     case 'weave':
+      return buildWeaveNode(cluster, node);
     case 'bridge':
-      // TODO(dataplane): Weave and the bridge plugin land next.
-      return buildFlannelNode(cluster, node);
+      return buildBridgeNode(cluster, node);
   }
 }
 

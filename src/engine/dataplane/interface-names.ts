@@ -3,6 +3,7 @@
  * (the kernel's random MACs, containerd's netns names): same cluster in, same names out.
  */
 import { sha1 } from '@noble/hashes/legacy.js';
+import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 
 function sha1Hex(text: string): string {
@@ -22,9 +23,14 @@ export function bridgeVethName(namespace: string, pod: string): string {
   return `veth${sha1Hex(`veth:${namespace}/${pod}`).slice(0, 8)}`;
 }
 
+/** The container id the runtime would give the pod sandbox: 64 hex chars, here SHA-256 of the pod key. */
+export function containerId(namespace: string, pod: string): string {
+  return bytesToHex(sha256(utf8ToBytes(`container:${namespace}/${pod}`)));
+}
+
 /** Weave's CNI plugin names the host end `vethwepl` + the start of the container id (15 chars in all). */
 export function weaveVethName(namespace: string, pod: string): string {
-  return `vethwepl${sha1Hex(`container:${namespace}/${pod}`).slice(0, 7)}`;
+  return `vethwepl${containerId(namespace, pod).slice(0, 7)}`;
 }
 
 /**

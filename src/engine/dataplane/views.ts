@@ -19,8 +19,9 @@ function stateOf(i: Interface): string {
   return i.kind === 'veth' || i.kind === 'ethernet' || i.kind === 'bridge' ? 'UP' : 'UNKNOWN';
 }
 
-function nameOf(i: Interface): string {
-  if (i.kind === 'veth' && i.peer) return `${i.name}@if${i.peer.index}`;
+function nameOf(ns: Netns, i: Interface): string {
+  // A peer in the same netns prints by name (`vethwe-datapath@vethwe-bridge`), else by ifindex.
+  if (i.kind === 'veth' && i.peer) return `${i.name}@${i.peer.netns === ns.id ? i.peer.iface : `if${i.peer.index}`}`;
   if (i.kind === 'ipip') return `${i.name}@NONE`;
   return i.name;
 }
@@ -40,7 +41,7 @@ export function formatIpAddr(ns: Netns): string {
   for (const i of [...ns.interfaces].sort((a, b) => a.index - b.index)) {
     const qdisc = i.qdisc ?? (i.up ? 'noqueue' : 'noop');
     const master = i.master ? ` master ${i.master}` : '';
-    lines.push(`${i.index}: ${nameOf(i)}: ${flagsOf(i)} mtu ${i.mtu} qdisc ${qdisc}${master} state ${stateOf(i)} group default qlen 1000`);
+    lines.push(`${i.index}: ${nameOf(ns, i)}: ${flagsOf(i)} mtu ${i.mtu} qdisc ${qdisc}${master} state ${stateOf(i)} group default qlen 1000`);
     lines.push(linkLine(i));
     for (const a of i.addresses) {
       const brd = a.broadcast ? ` brd ${a.broadcast}` : '';

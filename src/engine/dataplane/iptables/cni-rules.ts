@@ -10,6 +10,7 @@ import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 import type { Cluster, ClusterNode } from '../../cluster/types';
 import type { IpSet } from '../../netfilter/types';
 import { podsWithNetns } from '../host';
+import { containerId } from '../interface-names';
 import { nodeSubnet } from '../flannel';
 import type { TableRules } from './table-rules';
 
@@ -42,11 +43,6 @@ export function flannelRules(cluster: Cluster, node: ClusterNode): { filter: Tab
       rules: [`-A FLANNEL-FWD -s ${net} ${fwd} -j ACCEPT`, `-A FLANNEL-FWD -d ${net} ${fwd} -j ACCEPT`],
     },
   };
-}
-
-/** The container id the runtime would give the pod sandbox: 64 hex chars, here SHA-256 of the pod key. */
-export function containerId(namespace: string, pod: string): string {
-  return bytesToHex(sha256(utf8ToBytes(`container:${namespace}/${pod}`)));
 }
 
 /** The bridge plugin's network name in our generated CNI config. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { calicoCluster, flannelCluster } from '../fixtures/clusters';
+import { bridgeCluster, calicoCluster, flannelCluster, weaveCluster } from '../fixtures/clusters';
+import { buildDataplane } from '../index';
 import { nodeRestoreText } from './compose';
 
 const lines = (t: string, prefix: string) => t.split('\n').filter((l) => l.startsWith(prefix));
@@ -46,5 +47,26 @@ describe('node rule set composition', () => {
     ]);
     expect(lines(text, '-A POSTROUTING ').at(-1)).toBe('-A POSTROUTING -m comment --comment "flanneld masq" -j FLANNEL-POSTRTG');
     expect(lines(text, '-A FORWARD ').at(-1)).toBe('-A FORWARD -m comment --comment "flanneld forward" -j FLANNEL-FWD');
+  });
+
+  it('bridge plugin ipMasq: CNI- + 24 hex of SHA-512(network name + container id), per pod', () => {
+    // echo -n "container:default/web" | sha256sum → f5beebdd…b596 (our container id);
+    // echo -n "cbr0f5beebdd…b596" | sha512sum | cut -c1-24 → 7d940eba07ff1c5487895ebc
+    const c = bridgeCluster();
+    const { text } = nodeRestoreText(c, c.nodes[1]!);
+    const id = 'f5beebdd81470f291a2ed96b54c18e92e354bbdde32183a7ded2f67f8366b596';
+    const comment = `-m comment --comment "name: \\"cbr0\\" id: \\"${id}\\""`;
+    expect(text).toContain(`-A POSTROUTING -s 10.244.1.2/32 ${comment} -j CNI-7d940eba07ff1c5487895ebc\n`);
+    expect(text).toContain(`-A CNI-7d940eba07ff1c5487895ebc -d 10.244.1.0/24 ${comment} -j ACCEPT\n`);
+    expect(text).toContain(`-A CNI-7d940eba07ff1c5487895ebc ! -d 224.0.0.0/4 ${comment} -j MASQUERADE\n`);
+  });
+
+  it('every CNI\'s composed rule set parses without problems', () => {
+    for (const c of [calicoCluster('IPIP'), calicoCluster('VXLAN'), calicoCluster('None'), flannelCluster(), weaveCluster(), bridgeCluster()]) {
+      for (const n of Object.values(buildDataplane(c).nodes)) {
+        expect(n.iptablesProblems).toBeUndefined();
+        expect(n.iptables.tables.map((t) => t.name).sort()).toEqual(['filter', 'mangle', 'nat', 'raw']);
+      }
+    }
   });
 });
