@@ -31,8 +31,15 @@ function isModelled(o: ManifestObject): boolean {
  * nodes, kubeadm's own objects, workload controllers, scheduling, pod IPAM, service addresses,
  * endpoints, DNS records. Deterministic; problems are values, never exceptions.
  */
-export function buildCluster(objects: ManifestObject[]): ClusterBuildResult {
+export function buildCluster(input: ManifestObject[]): ClusterBuildResult {
   const problems: Problem[] = [];
+  // The parse module flags kinds (or apiVersions) it does not model; so do we.
+  const objects: ManifestObject[] = [];
+  const ignored: Cluster['ignored'] = [];
+  for (const o of input) {
+    if (o.ignored || !isModelled(o)) ignored.push({ kind: o.kind, name: o.name });
+    else objects.push(o);
+  }
   const profiles = objects.filter(isProfile);
   for (const extra of profiles.slice(1)) {
     problems.push(problem('warning', 'duplicate', `only the first Cluster profile is used; ${extra.name} is ignored`, extra.source));
@@ -80,7 +87,7 @@ export function buildCluster(objects: ManifestObject[]): ClusterBuildResult {
     calicoBlocks,
     corefile: corefileFrom(all, settings),
     dnsRecords: buildDnsRecords(services, settings.clusterDomain, portless),
-    ignored: objects.filter((o) => !isModelled(o)).map((o) => ({ kind: o.kind, name: o.name })),
+    ignored,
   };
   return { cluster, problems };
 }
