@@ -57,6 +57,8 @@ function saveTcpFlags(list: string): string {
   return TCP_FLAGS.filter((f) => all || set.has(f)).join(',') || 'NONE';
 }
 
+const savePorts = ordered(['sport', 'dport'], { sport: ports, dport: ports });
+
 function portMatch(extra: Record<string, OptionDef> = {}): ExtensionDef {
   return {
     options: {
@@ -65,7 +67,7 @@ function portMatch(extra: Record<string, OptionDef> = {}): ExtensionDef {
       ...extra,
     },
     save: (opts) => {
-      let out = ordered(['sport', 'dport'], { sport: ports, dport: ports })(opts);
+      let out = savePorts(opts);
       const flags = find(opts, 'tcp-flags');
       const syn = find(opts, 'syn');
       if (flags) out += `${bang(flags)} --tcp-flags ${saveTcpFlags(arg0(flags))} ${saveTcpFlags(flags.values[1] ?? '')}`;

@@ -24,6 +24,8 @@ export const BUILTIN_CHAINS: Record<TableName, string[]> = {
 /** Protocols with an implicit match module (`-p tcp --dport 80` loads `-m tcp`). */
 const IMPLICIT: Record<string, string> = { tcp: 'tcp', udp: 'udp', sctp: 'sctp', icmp: 'icmp' };
 
+const COMMANDS = new Set(['-A', '--append', '-I', '--insert', '-N', '--new-chain', '-P', '--policy']);
+
 interface LineCtx {
   line: number;
   problems: Problem[];
@@ -317,7 +319,7 @@ export function parseIptables(text: string): { ruleset: Ruleset; problems: Probl
     }
     const cmd = tokens[k];
     const chainTok = tokens[k + 1];
-    if (!cmd || !['-A', '--append', '-I', '--insert', '-N', '--new-chain', '-P', '--policy'].includes(cmd.text)) {
+    if (!cmd || !COMMANDS.has(cmd.text)) {
       report(ctx, (cmd ?? first).col, 'iptables-syntax', `unexpected "${(cmd ?? first).text}": a rule starts with -A CHAIN`);
       continue;
     }
@@ -351,8 +353,12 @@ export function parseIptables(text: string): { ruleset: Ruleset; problems: Probl
     const rule = parseRuleArgs(rest, ctx);
     if (!rule) continue;
     if (counters) rule.counters = counters;
-    const jump = rest.find((tok) => tok.text === '-j' || tok.text === '-g' || tok.text === '--jump' || tok.text === '--goto');
-    ruleAt.set(rule, { ...ctx, col: jump ? jump.col : chainTok.col });
+    const t = rule.target?.name;
+    if (t !== undefined && !chains.has(t) && !BUILTIN_TARGETS.has(t) && !TARGETS[t]) {
+      // Not resolvable yet (the chain may be declared later in the table): checked at COMMIT.
+      const jump = rest.find((tok) => tok.text === '-j' || tok.text === '-g' || tok.text === '--jump' || tok.text === '--goto');
+      ruleAt.set(rule, { ...ctx, col: jump ? jump.col : chainTok.col });
+    }
     if (position >= 0) chain.rules.splice(Math.min(position, chain.rules.length), 0, rule);
     else chain.rules.push(rule);
   }

@@ -11,59 +11,59 @@ export interface Token {
   quoted: boolean;
 }
 
+const isBlank = (c: number) => c === 32 || c === 9 || c === 13 || c === 10;
+const QUOTE = 34;
+const BACKSLASH = 92;
+
 export function tokenizeLine(line: string): { tokens: Token[]; error?: { col: number; message: string } } {
   const tokens: Token[] = [];
-  let buf = '';
-  let start = -1;
-  let inQuote = false;
-  let escaped = false;
-  let quoted = false;
-  const flush = (force: boolean) => {
-    if (buf.length > 0 || force) tokens.push({ text: buf, col: start + 1, quoted });
-    buf = '';
-    start = -1;
-    quoted = false;
-  };
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i] as string;
-    if (inQuote) {
-      if (escaped) {
-        buf += c;
-        escaped = false;
-      } else if (c === '\\') {
-        escaped = true;
-      } else if (c === '"') {
-        inQuote = false;
-        flush(true);
+  const n = line.length;
+  let i = 0;
+  while (i < n) {
+    while (i < n && isBlank(line.charCodeAt(i))) i++;
+    if (i >= n) break;
+    const start = i;
+    // Unquoted prefix: sliced, not built char by char (rule sets run to 100k lines).
+    while (i < n && !isBlank(line.charCodeAt(i)) && line.charCodeAt(i) !== QUOTE) i++;
+    if (i >= n || line.charCodeAt(i) !== QUOTE) {
+      tokens.push({ text: line.slice(start, i), col: start + 1, quoted: false });
+      continue;
+    }
+    // A quote inside a word continues the same argument (`a"b c"` is `ab c`); the closing quote ends it.
+    let text = line.slice(start, i);
+    i++;
+    let closed = false;
+    while (i < n) {
+      const c = line.charCodeAt(i);
+      if (c === BACKSLASH && i + 1 < n) {
+        text += line[i + 1];
+        i += 2;
+      } else if (c === BACKSLASH) {
+        i++;
+      } else if (c === QUOTE) {
+        i++;
+        closed = true;
+        break;
       } else {
-        buf += c;
+        let j = i + 1;
+        while (j < n && line.charCodeAt(j) !== QUOTE && line.charCodeAt(j) !== BACKSLASH) j++;
+        text += line.slice(i, j);
+        i = j;
       }
-      continue;
     }
-    if (c === '"') {
-      // A quote inside a word continues the same argument (`a"b c"` is `ab c`).
-      if (start < 0) start = i;
-      inQuote = true;
-      quoted = true;
-      continue;
-    }
-    if (c === ' ' || c === '\t' || c === '\r' || c === '\n') {
-      if (start >= 0) flush(false);
-      continue;
-    }
-    if (start < 0) start = i;
-    buf += c;
+    if (!closed) return { tokens, error: { col: start + 1, message: 'unterminated quote' } };
+    tokens.push({ text, col: start + 1, quoted: true });
   }
-  if (inQuote) return { tokens, error: { col: start + 1, message: 'unterminated quote' } };
-  if (start >= 0) flush(false);
   return { tokens };
 }
+
+const BARE = /^[A-Za-z0-9_-]+$/;
 
 /**
  * Quotes a string the way `xtables_save_string` does: bare when it is only letters, digits, `_`
  * and `-`; otherwise in double quotes with `"`, `\` and `'` backslash-escaped.
  */
 export function saveString(value: string): string {
-  if (/^[A-Za-z0-9_-]+$/.test(value)) return value;
+  if (BARE.test(value)) return value;
   return `"${value.replace(/["\\']/g, (c) => `\\${c}`)}"`;
 }
