@@ -62,7 +62,16 @@ export function intoBridge(ctx: WalkContext, w: Where, port: Interface, pkt: Pkt
   }
   const target = portFor(ctx, w, bridge, l2dst);
   if (target) return toPort(ctx, w, bridge, port.name, target, pkt);
-  if (ifaceOf(w, 'vethwe-bridge')) return weaveFastdp(ctx, w, pkt);
+  if (ifaceOf(w, 'vethwe-bridge')) {
+    // The frame is bridged out of port vethwe-bridge: br_netfilter's FORWARD pass first.
+    const known = ctx.ct(w.node).lookup({ proto: pkt.proto, src: pkt.src, dst: pkt.dst, ...(pkt.sport !== undefined ? { sport: pkt.sport } : {}), ...(pkt.dport !== undefined ? { dport: pkt.dport } : {}) });
+    const fwd = runHook(ctx, w, 'FORWARD', pkt, { inIface: bridge.name, outIface: bridge.name, ctState: known ? 'ESTABLISHED' : 'NEW', ctNat: { dnat: false, snat: false }, physdev: { in: port.name, out: 'vethwe-bridge' } });
+    if (fwd.verdict !== 'ACCEPT') {
+      ctx.hop(at(w), 'drop', pkt, { target: fwd.verdict }, `The bridged frame is ${fwd.verdict === 'DROP' ? 'dropped' : 'rejected'} by iptables FORWARD (br_netfilter).`, { iface: bridge.name });
+      return { verdict: fwd.verdict === 'DROP' ? 'dropped' : 'rejected' };
+    }
+    return weaveFastdp(ctx, w, pkt);
+  }
   ctx.hop(at(w), 'drop', pkt, {}, `Nobody on bridge ${bridge.name} answers ARP for ${l2dst}: the sender reports "No route to host".`, { iface: bridge.name });
   return { verdict: 'unroutable' };
 }

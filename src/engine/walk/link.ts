@@ -51,6 +51,14 @@ function arpOnVeth(ctx: WalkContext, w: Where, dev: Interface, nexthop: string, 
   }
   const owns = peer.iface.addresses.some((a) => a.ip === nexthop);
   const proxy = peer.iface.sysctls['proxy_arp'] === '1';
+  const onBridge = peer.iface.master ? bridgeOwner(ctx, peer.w, peer.iface.master, nexthop) : undefined;
+  if (onBridge) {
+    ctx.hop(at(w), 'arp', pkt, { neighbour: `${nexthop} dev ${dev.name} lladdr ${onBridge.mac} REACHABLE` }, `ARP who-has ${nexthop} goes across bridge ${peer.iface.master}; ${onBridge.who} answers with ${onBridge.mac}.`, {
+      iface: dev.name,
+      commands: [inNs(w, `ip neigh show dev ${dev.name}`)],
+    });
+    return;
+  }
   const mac = peer.iface.mac;
   const why = owns
     ? `${peer.iface.name} owns ${nexthop} and answers with its MAC ${mac}`
@@ -61,6 +69,28 @@ function arpOnVeth(ctx: WalkContext, w: Where, dev: Interface, nexthop: string, 
     iface: dev.name,
     commands: [inNs(w, `ip neigh show dev ${dev.name}`), inNs(peer.w, `cat /proc/sys/net/ipv4/conf/${peer.iface.name}/proxy_arp`)],
   });
+}
+
+/** Who answers ARP for `ip` on a bridge: the bridge itself (the pods' gateway) or a pod on another port. */
+function bridgeOwner(ctx: WalkContext, w: Where, bridgeName: string, ip: string): { mac: string; who: string } | undefined {
+  const bridge = ifaceOf(w, bridgeName);
+  if (!bridge) return undefined;
+  if (bridge.addresses.some((a) => a.ip === ip)) return { mac: bridge.mac, who: `the bridge ${bridge.name} itself (the gateway)` };
+  for (const port of w.ns.interfaces) {
+    if (port.master !== bridge.name || port.kind !== 'veth') continue;
+    const peer = vethPeer(ctx, w, port);
+    if (peer && peer.iface.addresses.some((a) => a.ip === ip)) return { mac: peer.iface.mac, who: `${peer.w.nsId.slice(4)}'s eth0` };
+  }
+  if (ifaceOf(w, 'vethwe-bridge')) {
+    // Weave is one L2 network across the mesh: the pod on another peer answers through it.
+    for (const dp of Object.values(ctx.dataplane.nodes)) {
+      for (const [key, ns] of Object.entries(dp.pods)) {
+        const eth0 = ns.interfaces.find((i) => i.addresses.some((a) => a.ip === ip));
+        if (eth0) return { mac: eth0.mac, who: `${key}'s eth0 on ${dp.node}, through the Weave mesh` };
+      }
+    }
+  }
+  return undefined;
 }
 
 /** The frame crosses a veth pair into the peer netns (the skb mark does not survive the move). */

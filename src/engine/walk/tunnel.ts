@@ -101,6 +101,7 @@ export function decapsulate(ctx: WalkContext, w: Where, pkt: Pkt): Outcome {
     iface: name,
     commands: [inNs(w, `tcpdump -ni ${name} host ${pkt.dst}`)],
   });
-  if (!dev) return weaveDeliver(ctx, w, pkt);
+  if (weave) return weaveDeliver(ctx, w, pkt);
+  if (!dev) return { verdict: 'dropped' };
   return receive(ctx, w, dev.name, pkt);
 }
