@@ -11,6 +11,7 @@ export type * from './types';
 export { lookupRoute, formatRoute, type RouteLookup, type RouteLookupOptions, type RouteError } from './route-table';
 export { formatIpAddr, formatIpRoute, formatIpNeigh, formatBridgeFdb, formatResolvConf } from './views';
 export { calicoVethName } from './interface-names';
+export { resolveNeighbour, lookupFdb, type NeighbourResolution } from './neighbours';
 export { nodeRestoreText } from './iptables/compose';
 
 function buildNode(cluster: Cluster, node: ClusterNode): { host: Netns; pods: Record<string, Netns> } {
