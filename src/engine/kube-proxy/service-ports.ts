@@ -97,25 +97,33 @@ function proxyServicePort(svc: Service, sp: ServicePort): ProxyServicePort {
   const externalIPs = svc.externalIPs.filter(isIPv4);
   const loadBalancerVIPs = svc.loadBalancerIPs.filter(isIPv4);
   const nodePort = sp.nodePort ?? 0;
-  const byIpPort = new Map<string, ProxyEndpoint>();
+  const endpoints: ProxyEndpoint[] = [];
+  let seen: Map<string, number> | undefined;
   for (const ep of sp.endpoints) {
-    if (!isIPv4(ep.ip) || !(ep.port > 0)) continue;
+    // kube-proxy's IPv4 proxier only takes IPv4 endpoints (the API server has validated them).
+    if (ep.ip.includes(':') || !(ep.port > 0)) continue;
     const ipPort = `${ep.ip}:${ep.port}`;
-    const seen = byIpPort.get(ipPort);
-    if (seen !== undefined && (seen.ready || !ep.ready)) continue;
-    byIpPort.set(ipPort, {
+    const entry: ProxyEndpoint = {
       ip: ep.ip,
       port: ep.port,
       ipPort,
-      chain: endpointChainName(name, protocol, ipPort),
+      chain: '',
       nodeName: ep.nodeName,
       ready: ep.ready,
       serving: ep.serving,
       terminating: ep.terminating,
-    });
+    };
+    // EndpointsMap is keyed by `ip:port`: a duplicate (e.g. in two slices) counts once, ready first.
+    seen ??= new Map();
+    const at = seen.get(ipPort);
+    if (at === undefined) {
+      seen.set(ipPort, endpoints.length);
+      endpoints.push(entry);
+    } else if (!endpoints[at]!.ready && ep.ready) endpoints[at] = entry;
   }
   // endpointslicecache.go sorts each service port's endpoints by String() ("ip:port"), bytewise.
-  const endpoints = [...byIpPort.values()].sort((a, b) => (a.ipPort < b.ipPort ? -1 : a.ipPort > b.ipPort ? 1 : 0));
+  endpoints.sort((a, b) => (a.ipPort < b.ipPort ? -1 : a.ipPort > b.ipPort ? 1 : 0));
+  for (const e of endpoints) e.chain = endpointChainName(name, protocol, e.ipPort);
   return {
     name,
     protocol,
