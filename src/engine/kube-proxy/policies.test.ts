@@ -122,6 +122,30 @@ describe('endpoint conditions', () => {
     expect(seps(text)).toEqual([`-A ${svc('e')} -m comment --comment "ns/e:p -> 10.1.0.1:80" -j ${endpointChainName('ns/e:p', 'tcp', '10.1.0.1:80')}`]);
   });
 
+  it('keeps the ready copy of an endpoint listed twice', () => {
+    const text = kubeProxyRestoreText(one([ep('10.1.0.1', 80, N1, { ready: false, serving: false }), ep('10.1.0.1', 80, N1)]), N1);
+    expect(seps(text)).toHaveLength(1);
+  });
+
+  it('eTP Local with only a terminating local endpoint: SVL uses it, SVC the remote ready one, both get SEP chains', () => {
+    // CategorizeEndpoints: clusterEndpoints = ready ones (10.2.0.1); no local ready endpoint, so
+    // localEndpoints = local serving+terminating (10.1.0.1); allReachable is their union.
+    const c = cluster(nodes, [
+      service('ns', 't', '172.30.0.81', [port('p', 80, [ep('10.1.0.1', 80, N1, { ready: false, serving: true, terminating: true }), ep('10.2.0.1', 80, N2)], { nodePort: 30081 })], {
+        type: 'NodePort',
+        externalTrafficPolicy: 'Local',
+      }),
+    ]);
+    const text = kubeProxyRestoreText(c, N1);
+    const sep1 = endpointChainName('ns/t:p', 'tcp', '10.1.0.1:80');
+    const sep2 = endpointChainName('ns/t:p', 'tcp', '10.2.0.1:80');
+    expect(lines(text).filter((l) => l.includes(' -> '))).toEqual([
+      `-A ${svc('t')} -m comment --comment "ns/t:p -> 10.2.0.1:80" -j ${sep2}`,
+      `-A ${svl('t')} -m comment --comment "ns/t:p -> 10.1.0.1:80" -j ${sep1}`,
+    ]);
+    expect(lines(text).filter((l) => l.startsWith(':KUBE-SEP-'))).toEqual([`:${sep1} - [0:0]`, `:${sep2} - [0:0]`]);
+  });
+
   it('writes UDP services with -m udp -p udp', () => {
     const c = cluster(nodes, [service('kube-system', 'kube-dns', '10.96.0.10', [port('dns', 53, [ep('172.16.1.2', 53)], { protocol: 'UDP' })])]);
     const text = kubeProxyRestoreText(c, N1);
