@@ -89,8 +89,8 @@ export function readService(o: ManifestObject, problems: Problem[]): ServiceDraf
  * Cluster IPs. Pasted ones are reserved first (conflicts reported); `default/kubernetes` takes the
  * first address of the service CIDR and `kube-system/kube-dns` the cluster DNS address, as the API
  * server and kubeadm do; every other service gets an address picked by an FNV-32a hash of
- * `namespace/name` inside the range (skipping network and broadcast), probing upwards on collision.
- * Node ports: the same scheme in 30000–32767.
+ * `namespace/name` in the allocator's dynamic band (above the static band, below broadcast),
+ * probing upwards on collision. Node ports: the same scheme in 30000–32767.
  */
 export function allocateServiceAddresses(drafts: ServiceDraft[], settings: ClusterSettings, problems: Problem[]): void {
   const range = parseCidr(settings.serviceCIDR);
@@ -127,22 +127,44 @@ export function allocateServiceAddresses(drafts: ServiceDraft[], settings: Clust
     }
   }
   const reserved = new Set(special.values());
+  // Offsets count from the first address after the network address; the broadcast is excluded.
   const usable = size - 2;
+  const band = staticBand(size, 16, 256, 16);
+  const base = range.net + 1;
   for (const d of drafts) {
     const s = d.service;
     if (s.clusterIP !== '' || s.type === 'ExternalName' || usable <= 0) continue;
     const key = `${s.namespace}/${s.name}`;
-    let off = fnv32a(key) % usable;
-    for (let tries = 0; tries < usable; tries++, off = (off + 1) % usable) {
-      const a = range.net + 1 + off;
-      if (taken.has(a) || reserved.has(a)) continue;
-      taken.set(a, key);
-      s.clusterIP = formatIPv4(a);
-      break;
+    const off = pickDynamic(fnv32a(key), band, usable, (o) => !taken.has(base + o) && !reserved.has(base + o));
+    if (off === undefined) {
+      problems.push(problem('error', 'ipam-exhausted', `service CIDR ${settings.serviceCIDR} is full (${key})`, s.source));
+      continue;
     }
-    if (s.clusterIP === '') problems.push(problem('error', 'ipam-exhausted', `service CIDR ${settings.serviceCIDR} is full (${key})`, s.source));
+    taken.set(base + off, key);
+    s.clusterIP = formatIPv4(base + off);
   }
   allocateNodePorts(drafts, problems);
+}
+
+/**
+ * The low band of a range kept for static (user-chosen) values: `min(max(min, size/step), max)`,
+ * kube-apiserver's `calculateRangeOffset` (KEP-3070 for cluster IPs with 16/256/16, KEP-3668 for
+ * node ports with 16/128/32). Dynamic allocation takes from above it first.
+ */
+function staticBand(size: number, min: number, max: number, step: number): number {
+  if (size <= min) return 0;
+  return Math.min(Math.max(min, Math.floor(size / step)), max);
+}
+
+/**
+ * A deterministic stand-in for the allocator's random pick: start at `hash` inside the dynamic band
+ * [band, count), probe upwards (wrapping inside the band), then fall back to the static band.
+ */
+function pickDynamic(hash: number, band: number, count: number, free: (offset: number) => boolean): number | undefined {
+  const upper = count - band;
+  for (let t = 0, o = upper > 0 ? hash % upper : 0; t < upper; t++, o = (o + 1) % upper) if (free(band + o)) return band + o;
+  for (let o = 0; o < band; o++) if (free(o)) return o;
+  return undefined;
 }
 
 function allocateNodePorts(drafts: ServiceDraft[], problems: Problem[]): void {
@@ -164,16 +186,12 @@ function allocateNodePorts(drafts: ServiceDraft[], problems: Problem[]): void {
     });
     if (s.healthCheckNodePort) claim(s.healthCheckNodePort, `${s.namespace}/${s.name}`, d, ['spec', 'healthCheckNodePort']);
   }
+  const band = staticBand(span, 16, 128, 32);
   const pick = (key: string): number | undefined => {
-    let off = fnv32a(key) % span;
-    for (let t = 0; t < span; t++, off = (off + 1) % span) {
-      const port = NODE_PORT_MIN + off;
-      if (!used.has(port)) {
-        used.set(port, key);
-        return port;
-      }
-    }
-    return undefined;
+    const off = pickDynamic(fnv32a(key), band, span, (o) => !used.has(NODE_PORT_MIN + o));
+    if (off === undefined) return undefined;
+    used.set(NODE_PORT_MIN + off, key);
+    return NODE_PORT_MIN + off;
   };
   for (const d of drafts) {
     const s = d.service;
