@@ -45,8 +45,6 @@ export class WalkContext {
   readonly prng: Prng;
   /** While walking the reply: what it is, so the client's connected socket takes it. */
   replying: 'reply' | 'rst' | undefined;
-  /** Set when `--pick` matched an endpoint's DNAT. */
-  pickMatched = false;
   /** `-m recent` lists (session affinity) on the way: name → client addresses. */
   readonly recent: Record<string, IPv4[]> = {};
   /** Things the walker could not model faithfully, surfaced in the trace. */

@@ -79,9 +79,7 @@ export function netfilterEnv(ctx: WalkContext, w: Where, rs: Ruleset, ipsets: Ne
       if (ctx.pick !== undefined) {
         const to = dnatTargetOf(rs, ref);
         if (to !== undefined) {
-          const hit = to === ctx.pick || to.startsWith(`${ctx.pick}:`);
-          if (hit) ctx.pickMatched = true;
-          return hit;
+          return to === ctx.pick || to.startsWith(`${ctx.pick}:`);
         }
       }
       return ctx.prng.next() < probability;

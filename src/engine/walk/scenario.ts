@@ -170,7 +170,9 @@ export function traceScenario(cluster: Cluster, dataplane: Dataplane, req: Trace
 /** Runs the first packet and its reply, and assembles the trace. Also used after a DNS lookup. */
 export function finishTrace(ctx: WalkContext, src: Source, target: Target, proto: L4Proto, req: TraceRequest, prefix: Partial<Trace> = {}): Trace | { error: string } {
   const first = sendFirst(ctx, src, target, proto);
-  if (req.pick !== undefined && !ctx.pickMatched) {
+  // The last endpoint has no statistic rule, so the pick is checked on the DNAT that happened.
+  const picked = ctx.hops.some((h) => h.kind === 'nat' && h.detail.target === 'DNAT' && h.packet.dst === req.pick);
+  if (req.pick !== undefined && !picked) {
     return { error: `--pick ${req.pick}: the packet met no load-balancing rule that leads to that endpoint` };
   }
   // The packet as it reached the socket: the reply (or the RST when nothing listens) swaps it.
