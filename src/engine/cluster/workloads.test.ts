@@ -63,6 +63,21 @@ describe('workload controllers', () => {
     ]);
   });
 
+  it('starts StatefulSet ordinals at spec.ordinals.start', () => {
+    const sts = {
+      apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'db', namespace: 'default' },
+      spec: { replicas: 2, ordinals: { start: 5 }, serviceName: 'db', selector: { matchLabels: { app: 'db' } }, template: { metadata: { labels: { app: 'db' } }, spec: { containers: [{ name: 'pg' }] } } },
+    };
+    expect(user(buildCluster(manifests(sts)).cluster.pods).map((p) => p.name)).toEqual(['db-5', 'db-6']);
+  });
+
+  it('gives no address to finished pods or pasted pods still Pending', () => {
+    const pod = (name: string, phase: string) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default' }, spec: { nodeName: 'k8s-w1', containers: [] }, status: { phase } });
+    const pods = user(buildCluster(manifests(pod('done', 'Succeeded'), pod('creating', 'Pending'), pod('up', 'Running'))).cluster.pods);
+    // k8s-w1's block 172.16.0.64/26: .64 is tunl0, so the one running pod gets .65 (CoreDNS went to the emptier k8s-w2).
+    expect(pods.map((p) => [p.name, p.ip])).toEqual([['done', ''], ['creating', ''], ['up', '172.16.0.65']]);
+  });
+
   it('runs a DaemonSet pod on every node it tolerates', () => {
     const ds = (name: string, tolerations: unknown[]) => ({
       apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name, namespace: 'default' },

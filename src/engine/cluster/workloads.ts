@@ -232,7 +232,8 @@ export function expandWorkloads(objects: ManifestObject[], nodes: ClusterNode[],
       case 'StatefulSet': {
         const serviceName = at(o.body, 'spec', 'serviceName');
         const names = taken(ns);
-        for (let i = 0; i < replicas; i++) {
+        const start = Math.max(0, asInt(at(o.body, 'spec', 'ordinals', 'start')) ?? 0);
+        for (let i = start; i < start + replicas; i++) {
           const name = `${o.name}-${i}`;
           if (names.has(name)) continue;
           names.add(name);

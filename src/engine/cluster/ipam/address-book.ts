@@ -51,6 +51,14 @@ export class AddressRange {
 }
 
 /**
+ * A running pod in its own network namespace that has no address yet. Pods that finished (or a
+ * pasted Pending pod still in ContainerCreating) have none, as on a real node.
+ */
+export function needsAddress(d: PodDraft): boolean {
+  return !d.pod.ip && !d.pod.hostNetwork && d.pod.node !== '' && d.pod.phase === 'Running';
+}
+
+/**
  * Records every pasted pod IP; reports duplicates (two pods, one address) and addresses outside
  * the pod network. hostNetwork pods share their node's address and are left out.
  */

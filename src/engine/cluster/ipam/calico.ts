@@ -4,7 +4,7 @@ import { problem, type Problem } from '../../problems';
 import type { CalicoBlock, CalicoPool, ClusterNode, ClusterSettings } from '../types';
 import { asBool, asInt, asText, at } from '../manifest-fields';
 import type { PodDraft } from '../workloads';
-import { AddressBook, AddressRange, reservePastedAddresses, type AddressOwner } from './address-book';
+import { AddressBook, AddressRange, needsAddress, reservePastedAddresses, type AddressOwner } from './address-book';
 
 const CALICO_API_VERSIONS = new Set(['crd.projectcalico.org/v1', 'projectcalico.org/v3']);
 
@@ -174,7 +174,7 @@ export function calicoIpam(
     if (vxlan && !n.vxlanTunnelAddr) n.vxlanTunnelAddr = allocate(n.name, `node ${n.name} vxlan.calico`);
   }
   for (const d of drafts) {
-    if (d.pod.ip || d.pod.hostNetwork || !nodeByName.has(d.pod.node)) continue;
+    if (!needsAddress(d) || !nodeByName.has(d.pod.node)) continue;
     const ip = allocate(d.pod.node, d.pod);
     if (ip) d.pod.ip = ip;
     else problems.push(problem('error', 'ipam-exhausted', `no free address in the Calico pools for pod ${d.pod.namespace}/${d.pod.name}`, d.pod.source));

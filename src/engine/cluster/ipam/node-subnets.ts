@@ -2,7 +2,7 @@ import { formatCidr, formatIPv4, parseCidr, prefixContains, prefixSize, type Pre
 import { problem, type Problem } from '../../problems';
 import type { ClusterNode, ClusterSettings } from '../types';
 import type { PodDraft } from '../workloads';
-import { AddressBook, AddressRange, reservePastedAddresses } from './address-book';
+import { AddressBook, AddressRange, needsAddress, reservePastedAddresses } from './address-book';
 
 const overlaps = (a: Prefix, b: Prefix) => prefixContains(a, b.net) || prefixContains(b, a.net);
 
@@ -65,7 +65,7 @@ export function nodeSubnetIpam(settings: ClusterSettings, nodes: ClusterNode[], 
     ranges.set(n.name, new AddressRange(p.net + 2, p.net + prefixSize(p.len) - 1));
   }
   for (const d of drafts) {
-    if (d.pod.ip || d.pod.hostNetwork || !d.pod.node) continue;
+    if (!needsAddress(d)) continue;
     const r = ranges.get(d.pod.node);
     if (!r) continue;
     const ip = r.next(book, d.pod);

@@ -2,7 +2,7 @@ import { formatCidr, parseCidr, prefixContains, prefixSize } from '../../net/ipv
 import { problem, type Problem } from '../../problems';
 import type { ClusterNode, ClusterSettings } from '../types';
 import type { PodDraft } from '../workloads';
-import { AddressBook, AddressRange, reservePastedAddresses } from './address-book';
+import { AddressBook, AddressRange, needsAddress, reservePastedAddresses } from './address-book';
 
 /**
  * Weave Net IPAM. Real weave splits its range (10.32.0.0/12 by default) between peers through a
@@ -33,7 +33,7 @@ export function weaveIpam(settings: ClusterSettings, nodes: ClusterNode[], draft
     ranges.set(n.name, r);
   });
   for (const d of drafts) {
-    if (d.pod.ip || d.pod.hostNetwork || !d.pod.node) continue;
+    if (!needsAddress(d)) continue;
     const ip = ranges.get(d.pod.node)?.next(book, d.pod);
     if (ip) d.pod.ip = ip;
     else if (ranges.has(d.pod.node)) {
