@@ -2,7 +2,8 @@
  * kube-proxy's own view of the cluster: the ServicePortMap and EndpointsMap it builds from
  * Services and EndpointSlices (pkg/proxy/serviceport.go, endpointslicecache.go), and
  * `CategorizeEndpoints` (pkg/proxy/topology.go) that picks the endpoints one node may use.
- * Node-independent parts are computed once per cluster and shared by every node.
+ * Node-independent parts are computed once per cluster and shared by every node (a Cluster is a
+ * value: the engine builds a new one for every edit and never mutates it afterwards).
  */
 import type { Cluster, Service, ServicePort } from '../cluster/types';
 import { formatCidr, isIPv4, parseCidr } from '../net/ipv4';
