@@ -100,6 +100,12 @@ describe('workload controllers', () => {
     expect(pods.every((p) => /^pi-[a-z0-9]{5}$/.test(p.name) && p.labels['job-name'] === 'pi')).toBe(true);
   });
 
+  it('caps absurd replica counts with a warning instead of hanging', () => {
+    const { cluster, problems } = buildCluster(manifests(deployment('huge', 1e9)));
+    expect(user(cluster.pods)).toHaveLength(10_000);
+    expect(problems).toContainEqual(expect.objectContaining({ code: 'limit', doc: 0, path: 'spec.replicas' }));
+  });
+
   it('gives hostNetwork pods their node address', () => {
     const d = deployment('hn', 1, { podSpec: { hostNetwork: true } });
     const pod = user(buildCluster(manifests(d)).cluster.pods)[0];

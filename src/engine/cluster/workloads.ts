@@ -123,6 +123,17 @@ function podFromTemplate(t: TemplatePod): PodDraft {
   return { pod, spec, pasted: false };
 }
 
+/** A simulator's sanity cap: one controller never stamps out more pods than this. */
+export const MAX_PODS_PER_CONTROLLER = 10_000;
+
+function replicaCount(o: ManifestObject, path: string[], problems: Problem[]): number {
+  const n = Math.max(0, asInt(at(o.body, ...path)) ?? 1);
+  if (n <= MAX_PODS_PER_CONTROLLER) return n;
+  problems.push(problem('warning', 'limit', `${o.kind} ${o.name} asks for ${n} pods; PacketWalk models the first ${MAX_PODS_PER_CONTROLLER}`,
+    o.locate(path), path.join('.')));
+  return MAX_PODS_PER_CONTROLLER;
+}
+
 function pushTo<T>(m: Map<string, T[]>, k: string, v: T): void {
   const list = m.get(k);
   if (list) list.push(v);
@@ -193,7 +204,7 @@ export function expandWorkloads(objects: ManifestObject[], nodes: ClusterNode[],
     const ns = o.namespace ?? 'default';
     const rawTemplate = at(o.body, 'spec', 'template');
     const template = readTemplate(rawTemplate);
-    const replicas = Math.max(0, asInt(at(o.body, 'spec', 'replicas')) ?? 1);
+    const replicas = replicaCount(o, ['spec', 'replicas'], problems);
     const existing = (kind: string, name: string) => owned.get(ownedKey(ns, kind, name)) ?? [];
     const gen = (owner: { kind: string; name: string }, count: number, extraLabels?: Record<string, string>) => {
       const labels = extraLabels ? { ...template.labels, ...extraLabels } : template.labels;
@@ -222,7 +233,7 @@ export function expandWorkloads(objects: ManifestObject[], nodes: ClusterNode[],
         gen({ kind: 'ReplicaSet', name: o.name }, replicas - existing('ReplicaSet', o.name).length);
         break;
       case 'Job': {
-        const parallelism = Math.max(0, asInt(at(o.body, 'spec', 'parallelism')) ?? 1);
+        const parallelism = replicaCount(o, ['spec', 'parallelism'], problems);
         const completions = asInt(at(o.body, 'spec', 'completions'));
         const count = Math.min(parallelism, completions ?? parallelism);
         gen({ kind: 'Job', name: o.name }, count - existing('Job', o.name).length,
