@@ -29,13 +29,17 @@ function freshNamespace(): void {
   execFileSync('ip', ['netns', 'add', NS]);
 }
 
-/** Creates kube-proxy's two nfacct objects; false when nfacct is unavailable here. */
+/**
+ * Creates kube-proxy's two nfacct objects and checks that an nfacct match loads (the xt_nfacct
+ * module may be missing even when the tool works); false when nfacct is unavailable here.
+ */
 function ensureNfacct(): boolean {
   for (const name of ['ct_state_invalid_dropped_pkts', 'localhost_nps_accepted_pkts']) {
     const r = inNs('nfacct', ['add', name]);
     if (r.status !== 0 && !/exists/i.test(r.stderr)) return false;
   }
-  return true;
+  const probe = inNs('iptables-restore', ['--noflush'], '*filter\n:PW-NFACCT-PROBE - [0:0]\n-A PW-NFACCT-PROBE -m nfacct --nfacct-name ct_state_invalid_dropped_pkts\n-F PW-NFACCT-PROBE\n-X PW-NFACCT-PROBE\nCOMMIT\n');
+  return probe.status === 0;
 }
 
 /** The hook jumps as a restore snippet; `-A` with --noflush appends them in iptables-save order. */
