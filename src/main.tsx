@@ -14,7 +14,13 @@ const session = startSession({
     forceMainThread || typeof Worker === 'undefined' ? null : new Worker(new URL('./worker/engine.worker.ts', import.meta.url), { type: 'module', name: 'packetwalk-engine' }),
   loadHost: () => import('./worker/engine-host').then((m) => m.createEngineHost(() => performance.now())),
   elk: createElkLayout(),
+  canvasAspect: () => {
+    const el = document.querySelector('.canvas');
+    return el && el.clientHeight > 0 ? el.clientWidth / el.clientHeight : 1.6;
+  },
 });
+// Below 1600 px the editor starts collapsed, so the topology gets the room (the choice persists).
+useAppStore.setState({ editorOpen: window.innerWidth >= 1600 });
 
 // Test and bench hooks: recover-from-crash tests and the benchmark drive the app through these.
 declare global {

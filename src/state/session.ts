@@ -49,6 +49,8 @@ export interface SessionOptions {
   createWorker: () => Worker | null;
   loadHost: () => Promise<EngineHost>;
   elk: ElkLayoutFn;
+  /** Width/height of the canvas, so rows of nodes fill it. */
+  canvasAspect: () => number;
 }
 
 export interface Session {
@@ -85,7 +87,7 @@ export function startSession(options: SessionOptions): Session {
     const topology = r.topology;
     let layout;
     try {
-      layout = await layoutTopology(topology, options.elk);
+      layout = await layoutTopology(topology, options.elk, options.canvasAspect());
     } catch (e) {
       store.getState().notify('error', `Layout failed: ${String(e)}`);
       return;
@@ -161,7 +163,7 @@ export function startSession(options: SessionOptions): Session {
         presetId: saved.presetId ?? null,
         scenario: saved.scenario ?? store.getState().scenario,
         theme: saved.theme ?? (prefersDark ? 'dark' : 'light'),
-        editorOpen: saved.editorOpen ?? true,
+        editorOpen: saved.editorOpen ?? store.getState().editorOpen,
         speed: saved.speed ?? 1,
         loop: saved.loop ?? false,
       });

@@ -25,6 +25,8 @@ export interface NodeFrame {
   id: ElementId;
   /** Row index in the node grid (decides which bus segment the node hangs from). */
   row: number;
+  /** The node's underlay interface (eth0). */
+  uplink?: ElementId;
   /** Where this node's eth0 meets the underlay bus. */
   drop: { x: number; top: number; busY: number };
 }
@@ -93,37 +95,62 @@ function nodeGraph(t: Topology, node: TopoNode): ElkNode {
   };
 }
 
+/** Widths of consecutive groups of `perRow` nodes (with gaps). */
+function chunkWidths(sizes: { w: number }[], perRow: number): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < sizes.length; i += perRow) out.push(sizes.slice(i, i + perRow).reduce((a, s) => a + s.w + GAP, 0));
+  return out;
+}
+
 function sectionPoints(e: ElkExtendedEdge, dx: number, dy: number): [number, number][] {
   const s = e.sections?.[0];
   if (!s) return [];
   return [s.startPoint, ...(s.bendPoints ?? []), s.endPoint].map((p) => [p.x + dx, p.y + dy] as [number, number]);
 }
 
-/** Lays the whole picture out. Same topology in, same positions out. */
-export async function layoutTopology(t: Topology, elk: ElkLayoutFn): Promise<TopologyLayout> {
+/**
+ * Lays the whole picture out. Same topology and aspect in, same positions out. `aspect` is the
+ * canvas width/height the rows of nodes should fill.
+ */
+export async function layoutTopology(t: Topology, elk: ElkLayoutFn, aspect = 1.6): Promise<TopologyLayout> {
   const laid = await Promise.all(t.nodes.map((n) => elk(nodeGraph(t, n))));
   const boxes: Record<ElementId, Box> = {};
   const edges: EdgePath[] = [];
   const nodes: Record<ElementId, NodeFrame> = {};
   const nodeOf: Record<ElementId, ElementId> = {};
 
-  // Rows of nodes: aim for a landscape picture, never more than the nodes we have.
   const sizes = laid.map((g) => ({ w: g.width ?? 300, h: g.height ?? 200 }));
-  const area = sizes.reduce((a, s) => a + (s.w + GAP) * (s.h + BUS_GAP + ROW_GAP), 0);
   const widest = Math.max(0, ...sizes.map((s) => s.w));
-  const rowWidth = Math.max(widest, Math.sqrt(area * 1.9));
-  const rows: number[][] = [[]];
-  let used = 0;
-  sizes.forEach((s, i) => {
-    const row = rows[rows.length - 1]!;
-    if (row.length > 0 && used + s.w > rowWidth) {
-      rows.push([i]);
-      used = s.w + GAP;
-    } else {
-      row.push(i);
-      used += s.w + GAP;
+  // Pick the row width that lets the whole picture appear largest on a canvas of this shape.
+  const packRows = (limit: number): number[][] => {
+    const out: number[][] = [[]];
+    let used = 0;
+    sizes.forEach((s, i) => {
+      const row = out[out.length - 1]!;
+      if (row.length > 0 && used + s.w > limit) {
+        out.push([i]);
+        used = s.w + GAP;
+      } else {
+        row.push(i);
+        used += s.w + GAP;
+      }
+    });
+    return out;
+  };
+  const a = Math.max(0.8, Math.min(4, aspect));
+  let rows = packRows(Infinity);
+  let best = 0;
+  for (let perRow = sizes.length; perRow >= 1; perRow--) {
+    const limit = Math.max(widest, ...chunkWidths(sizes, perRow)) + 1;
+    const candidate = packRows(limit);
+    const w = Math.max(...candidate.map((r) => r.reduce((acc, i) => acc + sizes[i]!.w + GAP, 0))) + 200;
+    const h = candidate.reduce((acc, r) => acc + Math.max(...r.map((i) => sizes[i]!.h)) + BUS_GAP + ROW_GAP, 0) + 260;
+    const scale = Math.min(a / w, 1 / h);
+    if (scale > best * 1.02) {
+      best = scale;
+      rows = candidate;
     }
-  });
+  }
   const contentWidth = Math.max(...rows.map((r) => r.reduce((a, i) => a + sizes[i]!.w + GAP, -GAP)), 400);
 
   // Services band: a grid as wide as the node rows.
@@ -142,7 +169,7 @@ export async function layoutTopology(t: Topology, elk: ElkLayoutFn): Promise<Top
   }
 
   const buses: TopologyLayout['buses'] = [];
-  const trunkX = margin + contentWidth + 48;
+  const trunkX = margin + contentWidth + 24;
   rows.forEach((row, r) => {
     let x = margin;
     const rowHeight = Math.max(...row.map((i) => sizes[i]!.h));
@@ -162,29 +189,30 @@ export async function layoutTopology(t: Topology, elk: ElkLayoutFn): Promise<Top
       }
       const uplink = node.interfaces.find((i2) => i2.role === 'uplink');
       const ub = uplink ? boxes[uplink.id] : undefined;
-      nodes[node.id] = { id: node.id, row: r, drop: { x: ub ? ub.x + ub.w / 2 : x + size.w / 2, top: ub ? ub.y + ub.h : y + size.h, busY } };
+      nodes[node.id] = { id: node.id, row: r, ...(uplink ? { uplink: uplink.id } : {}), drop: { x: ub ? ub.x + ub.w / 2 : x + size.w / 2, top: ub ? ub.y + ub.h : y + size.h, busY } };
       x += size.w + GAP;
     }
     buses.push({ row: r, y: busY, x1: margin, x2: trunkX });
     y = busY + ROW_GAP;
   });
 
-  // Off-cluster hosts: a column right of the trunk, level with the first bus.
+  // Off-cluster hosts hang below the last bus, right-aligned towards the trunk.
   const externalAttach: Record<ElementId, [number, number]> = {};
-  const firstBus = buses[0]?.y ?? y;
-  const extX = trunkX + 40;
-  let ey = Math.max(margin, firstBus - (t.externals.length * (SIZES.external.h + 14)) / 2);
-  for (const e of t.externals) {
-    boxes[e.id] = { x: extX, y: ey, w: SIZES.external.w, h: SIZES.external.h };
-    externalAttach[e.id] = [trunkX, ey + SIZES.external.h / 2];
-    ey += SIZES.external.h + 14;
-  }
   const lastBus = buses[buses.length - 1]?.y ?? y;
-  const trunkBottom = Math.max(lastBus, ey - 14 - SIZES.external.h / 2);
-  boxes[t.underlay.id] = { x: margin, y: firstBus - 3, w: trunkX - margin, h: Math.max(6, trunkBottom - firstBus + 6) };
+  const extTop = lastBus + 30;
+  let ex = trunkX - 20 - t.externals.length * (SIZES.external.w + 16) + 16;
+  ex = Math.max(margin, ex);
+  for (const e of t.externals) {
+    boxes[e.id] = { x: ex, y: extTop, w: SIZES.external.w, h: SIZES.external.h };
+    externalAttach[e.id] = [ex + SIZES.external.w / 2, lastBus];
+    ex += SIZES.external.w + 16;
+  }
+  const firstBus = buses[0]?.y ?? y;
+  boxes[t.underlay.id] = { x: margin, y: firstBus - 3, w: trunkX - margin, h: Math.max(6, lastBus - firstBus + 6) };
+  const bottom = t.externals.length > 0 ? extTop + SIZES.external.h : y;
   return {
-    width: extX + SIZES.external.w + margin,
-    height: Math.max(y, ey) + margin,
+    width: Math.max(trunkX, ex) + margin,
+    height: bottom + margin,
     boxes,
     edges,
     nodes,

@@ -35,7 +35,7 @@ export function TopologyCanvas() {
     };
     push(useAppStore.getState(), null);
     const unsub = useAppStore.subscribe((s, prev) => push(s, prev));
-    const ro = new ResizeObserver(() => r.fit(false));
+    const ro = new ResizeObserver(() => r.framePath(false));
     ro.observe(svg);
     return () => {
       ro.disconnect();

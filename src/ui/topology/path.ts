@@ -24,16 +24,68 @@ function nodeFrameOf(L: TopologyLayout, id: ElementId) {
   return n ? L.nodes[n] : undefined;
 }
 
-/** Where an element meets the bus network, and the path from the element to that point. */
-function anchorOf(L: TopologyLayout, id: ElementId, self: Pt): { anchor: Pt; approach: Pt[] } | null {
+/** Where an element meets the bus network, and the way out from the element to that point. */
+function exitOf(L: TopologyLayout, id: ElementId, self: Pt): { anchor: Pt; way: Pt[] } | null {
   const frame = nodeFrameOf(L, id);
   if (frame) {
     const anchor: Pt = [frame.drop.x, frame.drop.busY];
-    return { anchor, approach: [[frame.drop.x, frame.drop.top], anchor] };
+    const up = frame.uplink;
+    const toUplink = up && up !== id && L.boxes[up] ? alongWires(L, id, up, [frame.drop.x, frame.drop.top]) : [[frame.drop.x, frame.drop.top] as Pt];
+    return { anchor, way: [...toUplink, anchor] };
   }
   const attach = L.externalAttach[id];
-  if (attach) return { anchor: attach, approach: [[L.boxes[id]!.x, self[1]], attach] };
+  if (attach) return { anchor: attach, way: [[self[0], L.boxes[id]!.y], attach] };
   return null;
+}
+
+/** The way in from the bus to an element: the exit walked backwards, wires followed forwards. */
+function entryOf(L: TopologyLayout, id: ElementId, self: Pt): { anchor: Pt; way: Pt[] } | null {
+  const frame = nodeFrameOf(L, id);
+  if (frame) {
+    const anchor: Pt = [frame.drop.x, frame.drop.busY];
+    const up = frame.uplink;
+    const fromUplink = up && up !== id && L.boxes[up] ? alongWires(L, up, id, self) : [self];
+    return { anchor, way: [[frame.drop.x, frame.drop.top], ...fromUplink] };
+  }
+  const attach = L.externalAttach[id];
+  if (attach) return { anchor: attach, way: [[self[0], L.boxes[id]!.y], self] };
+  return null;
+}
+
+/**
+ * Inside one node, follow the drawn wires (shortest chain of edges) rather than cutting across
+ * boxes: pod → veth → stack → tunnel → eth0 reads like the real path.
+ */
+function alongWires(L: TopologyLayout, from: ElementId, to: ElementId, end: Pt): Pt[] {
+  const adj = new Map<ElementId, { next: ElementId; points: Pt[] }[]>();
+  for (const e of L.edges) {
+    if (e.points.length < 2) continue;
+    if (!adj.has(e.from)) adj.set(e.from, []);
+    if (!adj.has(e.to)) adj.set(e.to, []);
+    adj.get(e.from)!.push({ next: e.to, points: e.points });
+    adj.get(e.to)!.push({ next: e.from, points: [...e.points].reverse() });
+  }
+  const prev = new Map<ElementId, { via: ElementId; points: Pt[] }>();
+  const queue: ElementId[] = [from];
+  const seen = new Set([from]);
+  while (queue.length > 0) {
+    const cur = queue.shift()!;
+    if (cur === to) break;
+    for (const { next, points } of adj.get(cur) ?? []) {
+      if (seen.has(next)) continue;
+      seen.add(next);
+      prev.set(next, { via: cur, points });
+      queue.push(next);
+    }
+  }
+  if (!prev.has(to)) return [end];
+  const chain: Pt[][] = [];
+  for (let cur = to; cur !== from; ) {
+    const step = prev.get(cur)!;
+    chain.unshift(step.points);
+    cur = step.via;
+  }
+  return [...chain.flat(), end];
 }
 
 function dedupe(points: Pt[]): Pt[] {
@@ -52,7 +104,7 @@ export function tracePath(L: TopologyLayout, places: HopPlace[], underlayId: Ele
   for (let i = 0; i < n; i++) {
     if (points[i]) continue;
     const near = [i - 1, i + 1, i - 2, i + 2].find((j) => j >= 0 && j < n && points[j] && places[j]!.at !== underlayId);
-    const a = near !== undefined ? anchorOf(L, places[near]!.at, points[near]!) : null;
+    const a = near !== undefined ? exitOf(L, places[near]!.at, points[near]!) : null;
     points[i] = a ? a.anchor : (points[i - 1] ?? fallback);
   }
   const segments: Pt[][] = [[points[0] ?? fallback]];
@@ -63,18 +115,22 @@ export function tracePath(L: TopologyLayout, places: HopPlace[], underlayId: Ele
     const b = points[i]!;
     const na = nodeFrameOf(L, aId);
     const nb = nodeFrameOf(L, bId);
-    if (aId === bId || (na && na === nb)) {
+    if (aId === bId) {
       segments.push([b]);
       continue;
     }
-    const ea = aId === underlayId ? { anchor: a, approach: [] } : anchorOf(L, aId, a);
-    const eb = bId === underlayId ? { anchor: b, approach: [] } : anchorOf(L, bId, b);
+    if (na && na === nb) {
+      segments.push(dedupe(alongWires(L, aId, bId, b)));
+      continue;
+    }
+    const ea = aId === underlayId ? { anchor: a, way: [] } : exitOf(L, aId, a);
+    const eb = bId === underlayId ? { anchor: b, way: [b] } : entryOf(L, bId, b);
     if (!ea || !eb) {
       segments.push([b]);
       continue;
     }
     const travel: Pt[] = ea.anchor[1] === eb.anchor[1] ? [eb.anchor] : [[L.trunkX, ea.anchor[1]], [L.trunkX, eb.anchor[1]], eb.anchor];
-    segments.push(dedupe([...ea.approach, ...travel, ...[...eb.approach].reverse().slice(1), b]));
+    segments.push(dedupe([...ea.way, ...travel, ...eb.way]));
   }
   return { points, segments };
 }

@@ -24,6 +24,8 @@ export interface TopologyRenderer {
   /** Shows hop `index`; `travelMs` > 0 animates the packet from the previous hop. */
   setHop(index: number, travelMs: number): void;
   fit(animate?: boolean): void;
+  /** Fits the whole picture, or the trace's path when the whole would be too small to read. */
+  framePath(animate?: boolean): void;
   zoomBy(factor: number): void;
   destroy(): void;
 }
@@ -121,6 +123,17 @@ export function createTopologyRenderer(svgEl: SVGSVGElement): TopologyRenderer {
     drawPath();
   }
 
+  function frame(box: { x: number; y: number; w: number; h: number }, animate: boolean): void {
+    const w = svgEl.clientWidth || 800;
+    const h = svgEl.clientHeight || 600;
+    const k = Math.min(1.2, (w - 32) / box.w, (h - 64) / box.h);
+    const tx = (w - box.w * k) / 2 - box.x * k;
+    const ty = Math.max(48 - box.y * k, (h - box.h * k) / 2 - box.y * k);
+    const target = zoomIdentity.translate(tx, ty).scale(k);
+    if (animate) svg.transition().duration(300).call(z.transform, target);
+    else svg.call(z.transform, target);
+  }
+
   const api: TopologyRenderer = {
     setModel(t, L) {
       const first = topology === null;
@@ -131,14 +144,16 @@ export function createTopologyRenderer(svgEl: SVGSVGElement): TopologyRenderer {
       markElements();
       const at = current >= 0 ? geometry?.points[current] : undefined;
       if (at) placePacket(at);
-      if (first) api.fit(false);
+      if (first) api.framePath(false);
     },
     setTrace(tr) {
       cancelAnimationFrame(raf);
+      const hadTrace = trace !== null;
       trace = tr;
       current = -1;
       recompute();
       markElements();
+      if (tr) api.framePath(hadTrace);
     },
     setHop(index, travelMs) {
       if (!geometry || !trace) return;
@@ -168,14 +183,22 @@ export function createTopologyRenderer(svgEl: SVGSVGElement): TopologyRenderer {
     },
     fit(animate = true) {
       if (!layout) return;
+      frame({ x: 0, y: 0, w: layout.width, h: layout.height }, animate);
+    },
+    framePath(animate = true) {
+      if (!layout) return;
       const w = svgEl.clientWidth || 800;
       const h = svgEl.clientHeight || 600;
-      const k = Math.min(1.25, (w - 32) / layout.width, (h - 32) / layout.height);
-      const tx = (w - layout.width * k) / 2;
-      const ty = Math.max(16, (h - layout.height * k) / 2);
-      const target = zoomIdentity.translate(tx, ty).scale(k);
-      if (animate) svg.transition().duration(300).call(z.transform, target);
-      else svg.call(z.transform, target);
+      const whole = Math.min((w - 32) / layout.width, (h - 32) / layout.height);
+      const pts = geometry?.segments.flat() ?? [];
+      // Small clusters show whole; in big ones, zoom to the packet's path so the text stays legible.
+      if (whole >= 0.62 || pts.length === 0) return api.fit(animate);
+      const xs = pts.map((p) => p[0]);
+      const ys = pts.map((p) => p[1]);
+      const pad = 110;
+      const x0 = Math.min(...xs) - pad;
+      const y0 = Math.min(...ys) - pad;
+      frame({ x: x0, y: y0, w: Math.max(...xs) + pad - x0, h: Math.max(...ys) + pad - y0 }, animate);
     },
     zoomBy(factor) {
       svg.transition().duration(200).call(z.scaleBy, factor);

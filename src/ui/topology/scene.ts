@@ -84,8 +84,8 @@ export function drawScene(root: G, t: Topology, L: TopologyLayout): void {
   }
 
   // The underlay: one bus per row, joined by the trunk; off-cluster hosts hang from the trunk.
-  const ys = [...L.buses.map((b) => b.y), ...Object.values(L.externalAttach).map((p) => p[1])];
-  wires.append('line').attr('class', 'bus').attr('x1', L.trunkX).attr('x2', L.trunkX).attr('y1', Math.min(...ys)).attr('y2', Math.max(...ys));
+  const ys = L.buses.map((b) => b.y);
+  if (ys.length > 1) wires.append('line').attr('class', 'bus').attr('x1', L.trunkX).attr('x2', L.trunkX).attr('y1', Math.min(...ys)).attr('y2', Math.max(...ys));
   for (const bus of L.buses) wires.append('line').attr('class', 'bus').attr('x1', bus.x1).attr('x2', bus.x2).attr('y1', bus.y).attr('y2', bus.y);
   const firstBus = L.buses[0];
   if (firstBus) wires.append('text').attr('class', 'bus-label mono').attr('x', firstBus.x1).attr('y', firstBus.y + 18).text(`underlay ${t.underlay.cidrs.join(', ')}`);
@@ -94,7 +94,7 @@ export function drawScene(root: G, t: Topology, L: TopologyLayout): void {
     const b = L.boxes[e.id];
     const a = L.externalAttach[e.id];
     if (!b || !a) continue;
-    wires.append('line').attr('class', 'link underlay dimmable').attr('x1', a[0]).attr('x2', b.x).attr('y1', a[1]).attr('y2', a[1]);
+    wires.append('line').attr('class', 'link underlay dimmable').attr('data-id', `drop:${e.id}`).attr('x1', a[0]).attr('x2', a[0]).attr('y1', a[1]).attr('y2', b.y);
     const g = boxes.append('g').attr('class', 'external dimmable').attr('data-id', e.id).attr('transform', `translate(${b.x},${b.y})`);
     g.append('rect').attr('width', b.w).attr('height', b.h).attr('rx', e.role === 'internet' ? 22 : 8);
     g.append('text').attr('x', 12).attr('y', 20).text(e.label);
