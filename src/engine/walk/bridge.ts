@@ -8,9 +8,8 @@
  */
 import type { Interface } from '../dataplane/types';
 import { at, inNs, type Outcome, type Pkt, type WalkContext, type Where } from './context';
-import { runHook } from './hooks';
 import { crossVeth, ifaceOf, vethPeer } from './link';
-import { receive } from './stack';
+import { bridgedNetfilter, receive } from './stack';
 import { flowPort } from './tunnel';
 import { wireFromNode } from './wire';
 
@@ -30,20 +29,9 @@ function toPort(ctx: WalkContext, w: Where, bridge: Interface, inPort: string | 
     iface: bridge.name,
     commands: [inNs(w, `bridge fdb show br ${bridge.name}`)],
   });
-  if (inPort && w.nsId === 'host' && w.ns.sysctls['net.bridge.bridge-nf-call-iptables'] !== '0') {
-    // br_netfilter: the bridged frame meets iptables FORWARD with the bridge as in and out device.
-    const known = ctx.ct(w.node).lookup({ proto: pkt.proto, src: pkt.src, dst: pkt.dst, ...(pkt.sport !== undefined ? { sport: pkt.sport } : {}), ...(pkt.dport !== undefined ? { dport: pkt.dport } : {}) });
-    const fwd = runHook(ctx, w, 'FORWARD', pkt, {
-      inIface: bridge.name,
-      outIface: bridge.name,
-      ctState: known ? 'ESTABLISHED' : 'NEW',
-      ctNat: { dnat: false, snat: false },
-      physdev: { in: inPort, out: target.port.name },
-    });
-    if (fwd.verdict !== 'ACCEPT') {
-      ctx.hop(at(w), 'drop', pkt, { target: fwd.verdict }, `The bridged frame is ${fwd.verdict === 'DROP' ? 'dropped' : 'rejected'} by iptables FORWARD (br_netfilter).`, { iface: bridge.name });
-      return { verdict: fwd.verdict === 'DROP' ? 'dropped' : 'rejected' };
-    }
+  if (inPort) {
+    const stop = bridgedNetfilter(ctx, w, bridge.name, inPort, target.port.name, pkt);
+    if (stop) return stop;
   }
   crossVeth(ctx, target.port, target.peer, pkt);
   return receive(ctx, target.peer.w, target.peer.iface.name, pkt);
@@ -63,13 +51,9 @@ export function intoBridge(ctx: WalkContext, w: Where, port: Interface, pkt: Pkt
   const target = portFor(ctx, w, bridge, l2dst);
   if (target) return toPort(ctx, w, bridge, port.name, target, pkt);
   if (ifaceOf(w, 'vethwe-bridge')) {
-    // The frame is bridged out of port vethwe-bridge: br_netfilter's FORWARD pass first.
-    const known = ctx.ct(w.node).lookup({ proto: pkt.proto, src: pkt.src, dst: pkt.dst, ...(pkt.sport !== undefined ? { sport: pkt.sport } : {}), ...(pkt.dport !== undefined ? { dport: pkt.dport } : {}) });
-    const fwd = runHook(ctx, w, 'FORWARD', pkt, { inIface: bridge.name, outIface: bridge.name, ctState: known ? 'ESTABLISHED' : 'NEW', ctNat: { dnat: false, snat: false }, physdev: { in: port.name, out: 'vethwe-bridge' } });
-    if (fwd.verdict !== 'ACCEPT') {
-      ctx.hop(at(w), 'drop', pkt, { target: fwd.verdict }, `The bridged frame is ${fwd.verdict === 'DROP' ? 'dropped' : 'rejected'} by iptables FORWARD (br_netfilter).`, { iface: bridge.name });
-      return { verdict: fwd.verdict === 'DROP' ? 'dropped' : 'rejected' };
-    }
+    // The frame is bridged out of port vethwe-bridge: br_netfilter's pass first.
+    const stop = bridgedNetfilter(ctx, w, bridge.name, port.name, 'vethwe-bridge', pkt);
+    if (stop) return stop;
     return weaveFastdp(ctx, w, pkt);
   }
   ctx.hop(at(w), 'drop', pkt, {}, `Nobody on bridge ${bridge.name} answers ARP for ${l2dst}: the sender reports "No route to host".`, { iface: bridge.name });
@@ -99,10 +83,10 @@ export function bridgeForward(ctx: WalkContext, w: Where, bridge: Interface, nex
  * peer on UDP 6784 (the vport `vxlan-6784`).
  */
 export function weaveFastdp(ctx: WalkContext, w: Where, pkt: Pkt): Outcome {
-  const pod = ctx.cluster.pods.find((p) => p.ip === pkt.dst && !p.hostNetwork);
-  const peer = pod && ctx.cluster.nodes.find((n) => n.name === pod.node);
+  const owner = weaveOwner(ctx, pkt.dst);
+  const peer = owner && ctx.cluster.nodes.find((n) => n.name === owner.node);
   const self = ctx.cluster.nodes.find((n) => n.name === w.node);
-  if (!pod || !peer || !self || peer.name === w.node) {
+  if (!owner || !peer || !self || peer.name === w.node) {
     ctx.hop(at(w), 'drop', pkt, {}, `No Weave peer has ${pkt.dst}: ARP for it goes unanswered across the mesh.`, { iface: 'weave' });
     return { verdict: 'unroutable' };
   }
@@ -124,10 +108,27 @@ export function weaveFastdp(ctx: WalkContext, w: Where, pkt: Pkt): Outcome {
 /** After decapsulation on the receiving peer: datapath → vethwe-bridge → weave → the pod's port. */
 export function weaveDeliver(ctx: WalkContext, w: Where, pkt: Pkt): Outcome {
   const bridge = ifaceOf(w, 'weave');
+  if (bridge?.addresses.some((a) => a.ip === pkt.dst)) {
+    ctx.hop(at(w), 'bridge', pkt, { neighbour: `${bridge.mac} dev weave self permanent` }, `The frame is for the weave bridge's own address ${pkt.dst}, so it goes up to the host's IP stack.`, { iface: 'weave' });
+    return receive(ctx, w, 'weave', pkt);
+  }
   const target = bridge && portFor(ctx, w, bridge, pkt.dst);
   if (!bridge || !target) {
     ctx.hop(at(w), 'drop', pkt, {}, `Bridge weave on ${w.node} has no port for ${pkt.dst}.`, { iface: 'weave' });
     return { verdict: 'dropped' };
   }
   return toPort(ctx, w, bridge, 'vethwe-bridge', target, pkt);
+}
+
+/** Who owns `ip` on the Weave network: a pod's eth0 or a node's weave bridge, on which peer. */
+export function weaveOwner(ctx: WalkContext, ip: string): { node: string; mac: string; who: string } | undefined {
+  for (const dp of Object.values(ctx.dataplane.nodes)) {
+    const br = dp.host.interfaces.find((i) => i.name === 'weave' && i.addresses.some((a) => a.ip === ip));
+    if (br) return { node: dp.node, mac: br.mac, who: `node ${dp.node}'s weave bridge` };
+    for (const [key, ns] of Object.entries(dp.pods)) {
+      const eth0 = ns.interfaces.find((i) => i.addresses.some((a) => a.ip === ip));
+      if (eth0) return { node: dp.node, mac: eth0.mac, who: `${key}'s eth0 on ${dp.node}` };
+    }
+  }
+  return undefined;
 }

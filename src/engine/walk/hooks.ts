@@ -39,6 +39,8 @@ export interface HookOutcome {
   nat?: NatAction;
   /** The table that decided a DROP/REJECT. */
   table?: TableName;
+  /** The stop was already recorded (by the DNAT callback). */
+  handled?: boolean;
 }
 
 function hasRules(rs: Ruleset, table: TableName, chain: string): boolean {
@@ -103,7 +105,12 @@ function explainTable(table: TableName, hook: BuiltinChain, res: HookResult): st
 }
 
 /** Runs every table registered at `hook` in the host netns `w`; records one hop per table that acted. */
-export function runHook(ctx: WalkContext, w: Where, hook: BuiltinChain, pkt: Pkt, io: HookIo): HookOutcome {
+/**
+ * `onDnat`: called as soon as the nat table asks for DNAT (OUTPUT: filter comes after nat and sees
+ * the new destination, and the kernel re-routes right there); returns the new output device, or
+ * a stop when the new destination cannot be routed.
+ */
+export function runHook(ctx: WalkContext, w: Where, hook: BuiltinChain, pkt: Pkt, io: HookIo, onDnat?: (nat: NatAction) => { outIface?: string } | 'stop'): HookOutcome {
   const dp = ctx.nodeDp(w.node);
   if (!dp || w.nsId !== 'host') return { verdict: 'ACCEPT' };
   const rs = nodeRuleset(ctx.cluster, dp);
@@ -162,7 +169,11 @@ export function runHook(ctx: WalkContext, w: Where, hook: BuiltinChain, pkt: Pkt
       if (res.rejectWith) out.rejectWith = res.rejectWith;
       return out;
     }
-    if (res.nat) nat = res.nat;
+    if (res.nat && onDnat && (res.nat.kind === 'DNAT' || res.nat.kind === 'REDIRECT')) {
+      const next = onDnat(res.nat);
+      if (next === 'stop') return { verdict: 'DROP', handled: true };
+      if (next.outIface) io.outIface = next.outIface;
+    } else if (res.nat) nat = res.nat;
   }
   return nat ? { verdict: 'ACCEPT', nat } : { verdict: 'ACCEPT' };
 }

@@ -9,7 +9,7 @@ import { at, inNs, type Outcome, type Pkt, type WalkContext, type Where } from '
 import { lookupRoute, type RouteResult } from './routing';
 import { receive } from './stack';
 import { deliver } from './socket';
-import { bridgeForward, intoBridge, weaveFastdp } from './bridge';
+import { bridgeForward, intoBridge, weaveFastdp, weaveOwner } from './bridge';
 import { decapsulate, encapIpip, encapVxlan } from './tunnel';
 import { wireFromNode } from './wire';
 
@@ -82,13 +82,9 @@ function bridgeOwner(ctx: WalkContext, w: Where, bridgeName: string, ip: string)
     if (peer && peer.iface.addresses.some((a) => a.ip === ip)) return { mac: peer.iface.mac, who: `${peer.w.nsId.slice(4)}'s eth0` };
   }
   if (ifaceOf(w, 'vethwe-bridge')) {
-    // Weave is one L2 network across the mesh: the pod on another peer answers through it.
-    for (const dp of Object.values(ctx.dataplane.nodes)) {
-      for (const [key, ns] of Object.entries(dp.pods)) {
-        const eth0 = ns.interfaces.find((i) => i.addresses.some((a) => a.ip === ip));
-        if (eth0) return { mac: eth0.mac, who: `${key}'s eth0 on ${dp.node}, through the Weave mesh` };
-      }
-    }
+    // Weave is one L2 network across the mesh: the owner on another peer answers through it.
+    const o = weaveOwner(ctx, ip);
+    if (o) return { mac: o.mac, who: `${o.who}, through the Weave mesh` };
   }
   return undefined;
 }

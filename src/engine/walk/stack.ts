@@ -154,8 +154,9 @@ function hookStop(ctx: WalkContext, w: Where, pkt: Pkt, verdict: 'DROP' | 'REJEC
 
 /** A packet made by a socket in `w` (pod or node). `pkt.src` empty means "let the route choose". */
 export function sendLocal(ctx: WalkContext, w: Where, pkt: Pkt): Outcome {
-  let r = lookupRoute(w.ns, pkt.dst);
-  if (!r) return unroutable(ctx, w, pkt, undefined, true);
+  const first = lookupRoute(w.ns, pkt.dst);
+  if (!first) return unroutable(ctx, w, pkt, undefined, true);
+  let r: RouteResult = first;
   if (!pkt.src) pkt.src = r.src ?? '0.0.0.0';
   const dead = deadRoute(ctx, w, pkt, r, undefined);
   if (dead) return dead;
@@ -165,21 +166,26 @@ export function sendLocal(ctx: WalkContext, w: Where, pkt: Pkt): Outcome {
     commands: [routeCommand(w, pkt)],
   });
   const ct = ctIn(ctx, w, pkt, r.route.dev);
-  const out = runHook(ctx, w, 'OUTPUT', pkt, ioFor(ct, r.route.dev ? { outIface: r.route.dev } : {}));
-  if (out.verdict !== 'ACCEPT') return hookStop(ctx, w, pkt, out.verdict, out.rejectWith, r.route.dev);
-  if (out.nat && (out.nat.kind === 'DNAT' || out.nat.kind === 'REDIRECT')) {
-    applyDnat(ctx, w, pkt, out.nat, r.route.dev);
-    // ip_route_me_harder: the new destination is routed again.
+  let stopped: Outcome | undefined;
+  const out = runHook(ctx, w, 'OUTPUT', pkt, ioFor(ct, r.route.dev ? { outIface: r.route.dev } : {}), (nat) => {
+    applyDnat(ctx, w, pkt, nat, r.route.dev);
+    // ip_route_me_harder, inside the nat OUTPUT hook: the new destination is routed again.
     const again = lookupRoute(w.ns, pkt.dst);
-    if (!again) return unroutable(ctx, w, pkt, undefined, true);
+    if (!again) {
+      stopped = unroutable(ctx, w, pkt, undefined, true);
+      return 'stop';
+    }
     r = again;
     ctx.hop(at(w), 'route', pkt, { route: r.text }, `After DNAT the packet is routed again to its new destination: "${r.text}".`, {
       ...(r.route.dev ? { iface: r.route.dev } : {}),
       commands: [routeCommand(w, pkt)],
     });
-    const dead2 = deadRoute(ctx, w, pkt, r, undefined);
-    if (dead2) return dead2;
-  }
+    stopped = deadRoute(ctx, w, pkt, r, undefined);
+    if (stopped) return 'stop';
+    return r.route.dev ? { outIface: r.route.dev } : {};
+  });
+  if (stopped) return stopped;
+  if (out.verdict !== 'ACCEPT') return hookStop(ctx, w, pkt, out.verdict, out.rejectWith, r.route.dev);
   if (r.route.type === 'local') {
     return inputAndDeliver(ctx, w, pkt, ct, r.route.dev ?? 'lo');
   }
@@ -238,4 +244,25 @@ export function receive(ctx: WalkContext, w: Where, iface: string, pkt: Pkt): Ou
   const fwd = runHook(ctx, w, 'FORWARD', pkt, ioFor(ct, { inIface: iface, ...(r.route.dev ? { outIface: r.route.dev } : {}) }));
   if (fwd.verdict !== 'ACCEPT') return hookStop(ctx, w, pkt, fwd.verdict, fwd.rejectWith, iface);
   return postroutingAndTransmit(ctx, w, pkt, ct, r);
+}
+
+/**
+ * br_netfilter: a frame bridged between two ports of a host bridge passes PREROUTING (conntrack,
+ * nat for the first packet), FORWARD and POSTROUTING with the bridge as in/out device and
+ * `-m physdev` seeing the ports. This is where a reply that never touches the host's routing
+ * (Weave's L2 mesh, a pod on the same bridge) is still un-NATed. Undefined means "go on".
+ */
+export function bridgedNetfilter(ctx: WalkContext, w: Where, bridge: string, inPort: string, outPort: string, pkt: Pkt): Outcome | undefined {
+  if (w.nsId !== 'host' || w.ns.sysctls['net.bridge.bridge-nf-call-iptables'] === '0') return undefined;
+  const physdev = { in: inPort, out: outPort };
+  const ct = ctIn(ctx, w, pkt, bridge);
+  const pre = runHook(ctx, w, 'PREROUTING', pkt, ioFor(ct, { inIface: bridge, physdev: { in: inPort } }));
+  if (pre.verdict !== 'ACCEPT') return hookStop(ctx, w, pkt, pre.verdict, pre.rejectWith, bridge);
+  if (pre.nat && (pre.nat.kind === 'DNAT' || pre.nat.kind === 'REDIRECT')) applyDnat(ctx, w, pkt, pre.nat, bridge);
+  const fwd = runHook(ctx, w, 'FORWARD', pkt, ioFor(ct, { inIface: bridge, outIface: bridge, physdev }));
+  if (fwd.verdict !== 'ACCEPT') return hookStop(ctx, w, pkt, fwd.verdict, fwd.rejectWith, bridge);
+  const post = runHook(ctx, w, 'POSTROUTING', pkt, ioFor(ct, { outIface: bridge, physdev: { out: outPort } }));
+  if (post.verdict !== 'ACCEPT') return hookStop(ctx, w, pkt, post.verdict, post.rejectWith, bridge);
+  ctOut(ctx, w, pkt, ct, bridge);
+  return undefined;
 }

@@ -1,0 +1,116 @@
+/**
+ * The same scenarios on every CNI they apply to: same-node pod → pod, pod → ClusterIP,
+ * external → NodePort on a node without the endpoint, and pod → outside. What changes per CNI is
+ * the device towards the remote pod (and so the address MASQUERADE picks: the device's own address
+ * for that next hop) and the rule that masquerades egress.
+ */
+import { describe, expect, it } from 'vitest';
+import { buildModel, runTrace, type EngineModel } from '../index';
+import type { Trace, TraceRequest } from './types';
+
+/**
+ * `masqAcrossNodes`: the bridge plugin's ipMasq chain masquerades everything that leaves the node's
+ * own pod subnet (`-d <subnet> -j ACCEPT`, then `! -d 224.0.0.0/4 -j MASQUERADE`), pods included.
+ */
+type Variant = { name: string; cni: string; encap?: string; podCIDR: string; egressChain: RegExp; towardsRemote: string; masqAcrossNodes?: boolean };
+
+const VARIANTS: Variant[] = [
+  { name: 'Calico IPIP', cni: 'calico', encap: 'IPIP', podCIDR: '172.16.0.0/16', egressChain: /cali-nat-outgoing/, towardsRemote: 'tunl0' },
+  { name: 'Calico VXLAN', cni: 'calico', encap: 'VXLAN', podCIDR: '172.16.0.0/16', egressChain: /cali-nat-outgoing/, towardsRemote: 'vxlan.calico' },
+  { name: 'Calico no encapsulation', cni: 'calico', encap: 'None', podCIDR: '172.16.0.0/16', egressChain: /cali-nat-outgoing/, towardsRemote: 'eth0' },
+  { name: 'Flannel VXLAN', cni: 'flannel', podCIDR: '10.244.0.0/16', egressChain: /FLANNEL-POSTRTG/, towardsRemote: 'flannel.1' },
+  { name: 'Weave', cni: 'weave', podCIDR: '10.32.0.0/12', egressChain: /WEAVE/, towardsRemote: 'weave' },
+  { name: 'bridge plugin', cni: 'bridge', podCIDR: '172.16.0.0/16', egressChain: /CNI-/, towardsRemote: 'eth0', masqAcrossNodes: true },
+];
+
+function manifests(v: Variant): string {
+  const calico = v.encap ? `\n  calico: { encapsulation: ${v.encap}, blockSize: 26, natOutgoing: true }` : '';
+  const pod = (name: string, node: string, app: string, port: number) => `---
+apiVersion: v1
+kind: Pod
+metadata: { name: ${name}, namespace: default, labels: { app: ${app} } }
+spec:
+  nodeName: ${node}
+  containers: [{ name: main, image: nginx:1.27, ports: [{ name: http, containerPort: ${port} }] }]`;
+  return `apiVersion: packetwalk.dev/v1alpha1
+kind: Cluster
+metadata: { name: t }
+spec:
+  cni: ${v.cni}${calico}
+  podCIDR: ${v.podCIDR}
+  kubeProxy: { mode: iptables, clusterCIDR: ${v.podCIDR} }
+  nodes:
+    - { name: k8s-m,  ip: 192.168.10.10,  role: control-plane }
+    - { name: k8s-w1, ip: 192.168.10.101 }
+    - { name: k8s-w2, ip: 192.168.10.102 }
+${pod('client', 'k8s-w1', 'client', 8080)}
+${pod('neighbour', 'k8s-w1', 'neighbour', 80)}
+${pod('web-0', 'k8s-w2', 'web', 80)}
+---
+apiVersion: v1
+kind: Service
+metadata: { name: web, namespace: default }
+spec:
+  type: NodePort
+  selector: { app: web }
+  ports: [{ name: http, port: 80, targetPort: http, nodePort: 30080 }]
+`;
+}
+
+function trace(m: EngineModel, req: TraceRequest): Trace {
+  const t = runTrace(m, req);
+  if ('error' in t) throw new Error(t.error);
+  return t;
+}
+
+describe.each(VARIANTS)('$name', (v) => {
+  const m = buildModel(manifests(v));
+  const ip = (name: string) => m.cluster.pods.find((p) => p.name === name)!.ip;
+  const w1 = m.cluster.nodes.find((n) => n.name === 'k8s-w1')!;
+  const svc = m.cluster.services.find((s) => s.name === 'web')!;
+
+  it('builds without errors', () => {
+    expect(m.problems.filter((p) => p.severity === 'error')).toEqual([]);
+  });
+
+  it('same node pod → pod: delivered with the client address', () => {
+    const t = trace(m, { from: 'pod/default/client', to: 'pod/default/neighbour', proto: 'tcp' });
+    expect(t.verdict).toBe('delivered');
+    expect(t.hops.every((h) => h.node === 'k8s-w1')).toBe(true);
+    expect(t.delivered).toMatchObject({ ip: ip('neighbour'), port: 80, observedSource: ip('client') });
+  });
+
+  it('pod → ClusterIP: DNAT to the endpoint on the client node, SNAT only where the CNI masquerades', () => {
+    const t = trace(m, { from: 'pod/default/client', to: 'svc/default/web', proto: 'tcp' });
+    expect(t.verdict).toBe('delivered');
+    const nat = t.hops.filter((h) => h.kind === 'nat');
+    if (v.masqAcrossNodes) {
+      expect(nat.map((h) => [h.node, h.detail.target])).toEqual([['k8s-w1', 'DNAT'], ['k8s-w1', 'MASQUERADE']]);
+      expect(t.delivered).toMatchObject({ ip: ip('web-0'), port: 80, observedSource: w1.ip });
+    } else {
+      expect(nat.map((h) => [h.node, h.detail.target])).toEqual([['k8s-w1', 'DNAT']]);
+      expect(t.delivered).toMatchObject({ ip: ip('web-0'), port: 80, observedSource: ip('client') });
+    }
+    expect(t.reply?.delivered?.observedSource).toBe(svc.clusterIP);
+  });
+
+  it('external → NodePort on a node without the endpoint: MASQUERADE to the address of the device towards the pod', () => {
+    const t = trace(m, { from: 'external/203.0.113.50', to: `${w1.ip}:30080`, proto: 'tcp' });
+    expect(t.verdict).toBe('delivered');
+    const dev = m.dataplane.nodes['k8s-w1']!.host.interfaces.find((i) => i.name === v.towardsRemote)!;
+    const expected = dev.addresses.find((a) => a.scope === 'global')!.ip;
+    const masq = t.hops.find((h) => h.kind === 'nat' && h.detail.target === 'MASQUERADE')!;
+    expect(masq.iface).toBe(v.towardsRemote);
+    expect(t.delivered?.observedSource).toBe(expected);
+    expect(t.reply?.delivered).toMatchObject({ ip: '203.0.113.50', observedSource: w1.ip });
+  });
+
+  it('pod → outside: the CNI masquerades to the node address', () => {
+    const t = trace(m, { from: 'pod/default/client', to: '198.51.100.7:443', proto: 'tcp' });
+    expect(t.verdict).toBe('delivered');
+    const masq = t.hops.find((h) => h.kind === 'nat')!;
+    expect(masq.detail.rule).toMatch(v.egressChain);
+    expect(t.delivered?.observedSource).toBe(w1.ip);
+    expect(t.reply?.delivered).toMatchObject({ ip: ip('client'), observedSource: '198.51.100.7' });
+  });
+});
