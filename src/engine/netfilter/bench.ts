@@ -92,3 +92,19 @@ export function benchNetfilter(now: () => number, services = 10_000, evaluations
   const evalUnindexedUs = time(plain);
   return { services, rules, parseMs, printMs, compileMs, evalUs, evalUnindexedUs, evaluations };
 }
+
+/** `npm run bench` entry (bench/run.ts): a Markdown table for 100, 1,000 and 10,000 services. */
+export function runBench(): void {
+  // The benchmark is the one place that reads a clock; nothing in the engine calls it.
+  // eslint-disable-next-line no-restricted-properties
+  const now = () => performance.now();
+  const rows = [100, 1_000, 10_000].map((n) => benchNetfilter(now, n, n === 10_000 ? 2_000 : 1_000));
+  const f = (x: number, d = 1) => x.toFixed(d);
+  console.log('## Netfilter evaluator\n');
+  console.log('| services | rules (nat) | parse ms | print (save) ms | compile ms | evaluate µs (indexed) | evaluate µs (linear scan) |');
+  console.log('|---:|---:|---:|---:|---:|---:|---:|');
+  for (const r of rows) {
+    console.log(`| ${r.services} | ${r.rules} | ${f(r.parseMs, 0)} | ${f(r.printMs, 0)} | ${f(r.compileMs, 0)} | ${f(r.evalUs)} | ${f(r.evalUnindexedUs)} |`);
+  }
+  console.log('\nOne evaluation = a NEW TCP packet to a random cluster IP through nat PREROUTING (KUBE-SERVICES → KUBE-SVC → KUBE-SEP → DNAT), hits formatted.\n');
+}

@@ -5,11 +5,12 @@
  * option, then an implicit `-m tcp/udp/sctp/icmp` for `-p`), so both forms give the same Rule.
  */
 import { problem, type Problem } from '../problems';
-import { formatCidr, parseCidr, parseIPv4 } from '../net/ipv4';
-import { canonicalOption, MATCHES, TARGETS, type ExtensionDef } from './modules';
+import { TARGETS } from './modules';
+import { parseRuleArgs, report, type LineCtx } from './rule-args';
 import { tokenizeLine, type Token } from './tokenize';
-import type { Chain, MatchSpec, Rule, RuleOption, Ruleset, Table, TableName } from './types';
-import { protoNumber } from './values';
+import type { Chain, Rule, Ruleset, Table, TableName } from './types';
+
+export { normaliseAddress, parseRuleArgs } from './rule-args';
 
 const TABLE_NAMES: TableName[] = ['raw', 'mangle', 'nat', 'filter', 'security'];
 
@@ -21,29 +22,7 @@ export const BUILTIN_CHAINS: Record<TableName, string[]> = {
   security: ['INPUT', 'FORWARD', 'OUTPUT'],
 };
 
-/** Protocols with an implicit match module (`-p tcp --dport 80` loads `-m tcp`). */
-const IMPLICIT: Record<string, string> = { tcp: 'tcp', udp: 'udp', sctp: 'sctp', icmp: 'icmp' };
-
 const COMMANDS = new Set(['-A', '--append', '-I', '--insert', '-N', '--new-chain', '-P', '--policy']);
-
-interface LineCtx {
-  line: number;
-  problems: Problem[];
-}
-
-function report(ctx: LineCtx, col: number, code: string, message: string, severity: 'error' | 'warning' = 'error') {
-  ctx.problems.push(problem(severity, code, message, { doc: 0, line: ctx.line, col }));
-}
-
-/** `a.b.c.d`, `a.b.c.d/len` or `a.b.c.d/m.m.m.m` (a contiguous dotted mask), as iptables takes them. */
-function parseAddress(text: string) {
-  const m = /^([\d.]+)\/(\d+\.\d+\.\d+\.\d+)$/.exec(text);
-  if (!m) return parseCidr(text);
-  const mask = parseIPv4(m[2] as string);
-  if (mask === null) return null;
-  const len = 32 - Math.log2((~mask >>> 0) + 1);
-  return Number.isInteger(len) ? parseCidr(`${m[1]}/${len}`) : null;
-}
 
 function parseCounters(text: string): { packets: number; bytes: number } | null {
   const m = /^\[(\d+):(\d+)\]$/.exec(text);
@@ -55,194 +34,6 @@ function newTable(name: TableName): Table {
     name,
     chains: BUILTIN_CHAINS[name].map((c) => ({ name: c, policy: 'ACCEPT' as const, rules: [] })),
   };
-}
-
-/** Parses the arguments after `-A CHAIN` into a Rule; null when the line is unusable. */
-export function parseRuleArgs(args: Token[], ctx: LineCtx): Rule | null {
-  const rule: Rule = { matches: [] };
-  let negate: Token | null = null;
-  let ok = true;
-  const fail = (t: Token, msg: string, code = 'iptables-syntax') => {
-    report(ctx, t.col, code, msg);
-    ok = false;
-  };
-  const takeNeg = () => {
-    const n = negate !== null;
-    negate = null;
-    return n;
-  };
-  const owners: Owners = { list: [], lastUnknown: null };
-
-  let i = 0;
-  const value = (t: Token): Token | null => {
-    const v = args[i + 1];
-    if (!v) {
-      fail(t, `option "${t.text}" requires an argument`);
-      return null;
-    }
-    i++;
-    return v;
-  };
-
-  for (; i < args.length && ok; i++) {
-    const t = args[i] as Token;
-    const a = t.quoted ? '\u0000' : t.text;
-    if (a === '!') {
-      if (negate) fail(t, 'multiple "!" flags are not allowed');
-      negate = t;
-      continue;
-    }
-    switch (a) {
-      case '-s': case '--source': case '--src':
-      case '-d': case '--destination': case '--dst': {
-        const v = value(t);
-        if (!v) break;
-        const p = parseAddress(v.text);
-        if (!p) {
-          fail(v, `host/network "${v.text}" not found (an IPv4 address or a.b.c.d/len expected)`);
-          break;
-        }
-        const field = { value: formatCidr(p), negated: takeNeg() };
-        if (a.startsWith('-s') || a === '--source' || a === '--src') rule.src = field;
-        else rule.dst = field;
-        break;
-      }
-      case '-i': case '--in-interface': case '-o': case '--out-interface': {
-        const v = value(t);
-        if (!v) break;
-        const field = { value: v.text, negated: takeNeg() };
-        if (a === '-i' || a === '--in-interface') rule.inIface = field;
-        else rule.outIface = field;
-        break;
-      }
-      case '-p': case '--protocol': {
-        const v = value(t);
-        if (!v) break;
-        if (protoNumber(v.text) === null) {
-          fail(v, `unknown protocol "${v.text}" specified`);
-          break;
-        }
-        rule.proto = { value: v.text.toLowerCase(), negated: takeNeg() };
-        break;
-      }
-      case '-f': case '--fragment':
-        rule.fragment = { value: true, negated: takeNeg() };
-        break;
-      case '-m': case '--match': {
-        const v = value(t);
-        if (!v) break;
-        if (negate) fail(negate, 'unexpected "!" before -m');
-        const spec: MatchSpec = { module: v.text, options: [] };
-        rule.matches.push(spec);
-        owners.list.push({ def: MATCHES[v.text], spec });
-        if (!MATCHES[v.text]) owners.lastUnknown = spec;
-        break;
-      }
-      case '-j': case '--jump': case '-g': case '--goto': {
-        const v = value(t);
-        if (!v) break;
-        if (rule.target) fail(t, 'multiple -j/-g flags are not allowed');
-        if (negate) fail(negate, 'unexpected "!" before a target');
-        rule.target = { name: v.text, goto: a === '-g' || a === '--goto', options: [] };
-        if (!TARGETS[v.text]) owners.lastUnknown = rule.target;
-        break;
-      }
-      case '-c': case '--set-counters': {
-        const p = args[i + 1];
-        const b = args[i + 2];
-        if (!p || !b || !/^\d+$/.test(p.text) || !/^\d+$/.test(b.text)) fail(t, '-c needs packets and bytes');
-        else rule.counters = { packets: Number(p.text), bytes: Number(b.text) };
-        i += 2;
-        break;
-      }
-      case '-t': case '--table':
-        fail(t, 'the -t option cannot be used in iptables-restore');
-        break;
-      default: {
-        if (!t.text.startsWith('--') || t.quoted) {
-          fail(t, `bad argument "${t.text}"`);
-          break;
-        }
-        i = attachOption(t, args, i, rule, owners, negate !== null, ctx, fail);
-        negate = null;
-      }
-    }
-  }
-  if (ok && negate) fail(negate, 'dangling "!"');
-  return ok ? rule : null;
-}
-
-interface Owners {
-  list: { def: ExtensionDef | undefined; spec: MatchSpec }[];
-  /** The latest extension we do not model: it takes the options nobody else claims. */
-  lastUnknown: { options: RuleOption[] } | null;
-}
-
-/** Gives `--name values…` to the extension that owns it; returns the index of its last argument. */
-function attachOption(
-  t: Token, args: Token[], i: number, rule: Rule,
-  owners: Owners,
-  negated: boolean, ctx: LineCtx, fail: (t: Token, msg: string, code?: string) => void,
-): number {
-  const name = t.text.slice(2);
-  let target: { options: RuleOption[] } | null = null;
-  let canon = name;
-  let arity: number | null = null;
-
-  const targetDef = rule.target ? TARGETS[rule.target.name] : undefined;
-  const tOpt = targetDef ? canonicalOption(targetDef, name) : null;
-  if (rule.target && tOpt) {
-    target = rule.target;
-    canon = tOpt.name;
-    arity = tOpt.def.arity;
-  }
-  for (let k = owners.list.length - 1; k >= 0 && !target; k--) {
-    const o = owners.list[k] as { def: ExtensionDef | undefined; spec: MatchSpec };
-    const c = o.def ? canonicalOption(o.def, name) : null;
-    if (c) {
-      target = o.spec;
-      canon = c.name;
-      arity = c.def.arity;
-    }
-  }
-  const implicit = rule.proto && !rule.proto.negated ? IMPLICIT[rule.proto.value] : undefined;
-  if (!target && implicit) {
-    const def = MATCHES[implicit] as ExtensionDef;
-    const c = canonicalOption(def, name);
-    if (c) {
-      const spec: MatchSpec = { module: implicit, options: [] };
-      rule.matches.push(spec);
-      owners.list.push({ def, spec });
-      target = spec;
-      canon = c.name;
-      arity = c.def.arity;
-    }
-  }
-  // Extensions we do not model take their options as written (until the next flag).
-  if (!target) target = owners.lastUnknown;
-  if (!target) {
-    fail(t, `unknown option "${t.text}"`, 'iptables-unknown-option');
-    return i;
-  }
-  const values: string[] = [];
-  let j = i + 1;
-  if (arity === null) {
-    while (j < args.length && (args[j] as Token).text !== '!' && !((args[j] as Token).text.startsWith('-') && !(args[j] as Token).quoted)) {
-      values.push((args[j] as Token).text);
-      j++;
-    }
-  } else {
-    for (let k = 0; k < arity; k++, j++) {
-      const v = args[j];
-      if (!v) {
-        report(ctx, t.col, 'iptables-syntax', `option "${t.text}" requires ${arity} argument${arity > 1 ? 's' : ''}`);
-        return args.length;
-      }
-      values.push(v.text);
-    }
-  }
-  target.options.push({ name: canon, values, negated });
-  return j - 1;
 }
 
 export function parseIptables(text: string): { ruleset: Ruleset; problems: Problem[] } {

@@ -4,9 +4,8 @@
  * fields first (`-s -d -i -o -p -f`, addresses as a.b.c.d/len), then each match's save form,
  * then the target.
  */
-import { formatCidr, parseCidr } from '../net/ipv4';
 import { saveMatch, saveTarget } from './modules';
-import { BUILTIN_CHAINS } from './parse';
+import { BUILTIN_CHAINS, normaliseAddress } from './parse';
 import type { Chain, Negatable, Rule, Ruleset, TableName } from './types';
 import { saveProto } from './values';
 
@@ -16,8 +15,7 @@ export const SAVE_TABLE_ORDER: TableName[] = ['mangle', 'security', 'raw', 'filt
 const bang = (f: Negatable<unknown>) => (f.negated ? ' !' : '');
 
 function saveCidr(text: string): string {
-  const p = parseCidr(text);
-  return p ? formatCidr(p) : text;
+  return normaliseAddress(text) ?? text;
 }
 
 /** `-A CHAIN …` in save form (no counters). */
