@@ -146,3 +146,24 @@ describe('kubeProxyRestoreText: hand-derived golden', () => {
     expect(masqueradeMarkText(31)).toBe('0x80000000');
   });
 });
+
+describe('per-cluster caching', () => {
+  it('gives every node the same text whether or not other nodes were generated first', () => {
+    const shared = goldenCluster();
+    const seq = ['k8s-w1', 'k8s-m', 'k8s-w2', 'k8s-w1', 'k8s-m'].map((n) => kubeProxyRestoreText(shared, n));
+    const fresh = (n: string) => kubeProxyRestoreText(goldenCluster(), n);
+    expect(seq).toEqual([fresh('k8s-w1'), fresh('k8s-m'), fresh('k8s-w2'), fresh('k8s-w1'), fresh('k8s-m')]);
+    // The nodes really differ (eTP Local), so the comparison above is not vacuous.
+    expect(seq[0]).not.toEqual(seq[1]);
+  });
+
+  it('notices changed kube-proxy settings on the same cluster object', () => {
+    const c = goldenCluster();
+    const before = kubeProxyRestoreText(c, 'k8s-w1');
+    c.settings.kubeProxy.clusterCIDR = '172.17.0.0/16';
+    const after = kubeProxyRestoreText(c, 'k8s-w1');
+    expect(before).toContain('! -s 172.16.0.0/16 -j KUBE-MARK-MASQ');
+    expect(after).not.toContain('172.16.0.0/16 -j');
+    expect(after).toContain('! -s 172.17.0.0/16 -j KUBE-MARK-MASQ');
+  });
+});
