@@ -145,132 +145,163 @@ function selectorMatches(selector: Record<string, string>, labels: Record<string
   return keys.length > 0 && keys.every((k) => labels[k] === selector[k]);
 }
 
+const ownedKey = (ns: string, kind: string, name: string) => `${ns}\u0000${kind}\u0000${name}`;
+
 /**
  * Pods as given, plus the pods the workload controllers would create, in input order. Pods that
  * already exist for an owner (pasted `kubectl get` output) count towards its replicas.
  */
 export function expandWorkloads(objects: ManifestObject[], nodes: ClusterNode[], problems: Problem[]): PodDraft[] {
-  const pasted: PodDraft[] = [];
-  const namesByNs = new Map<string, Set<string>>();
-  const taken = (ns: string) => {
-    let s = namesByNs.get(ns);
-    if (!s) namesByNs.set(ns, (s = new Set()));
+  return new WorkloadControllers(nodes, problems).run(objects);
+}
+
+class WorkloadControllers {
+  private readonly out: PodDraft[] = [];
+  private readonly namesByNs = new Map<string, Set<string>>();
+  /** Pasted pods by `ns, owner kind, owner name`. */
+  private readonly owned = new Map<string, PodDraft[]>();
+  /** Deployments whose ReplicaSet was pasted. */
+  private readonly replicaSetOwners = new Set<string>();
+  /** Pasted pods of a ReplicaSet `<deployment>-<hash>`, keyed by the would-be Deployment. */
+  private readonly rsByDeployment = new Map<string, PodDraft[]>();
+
+  constructor(
+    private readonly nodes: ClusterNode[],
+    private readonly problems: Problem[],
+  ) {}
+
+  run(objects: ManifestObject[]): PodDraft[] {
+    const pasted = new Map<ManifestObject, PodDraft>();
+    for (const o of objects) {
+      if (o.kind === 'Pod' && o.name) {
+        const d = this.readPastedPod(o);
+        if (d) pasted.set(o, d);
+      } else if (o.kind === 'ReplicaSet') {
+        const owner = controllerOf(o.body);
+        if (owner?.kind === 'Deployment') this.replicaSetOwners.add(ownedKey(o.namespace ?? 'default', 'Deployment', owner.name));
+      }
+    }
+    for (const o of objects) {
+      if (o.kind === 'Pod') {
+        const d = pasted.get(o);
+        if (d) this.out.push(d);
+      } else if (WORKLOAD_KINDS.has(o.kind) && o.name) this.expand(o);
+    }
+    return this.out;
+  }
+
+  private taken(ns: string): Set<string> {
+    let s = this.namesByNs.get(ns);
+    if (!s) this.namesByNs.set(ns, (s = new Set()));
     return s;
-  };
-  const owned = new Map<string, PodDraft[]>();
-  const ownedKey = (ns: string, kind: string, name: string) => `${ns}\u0000${kind}\u0000${name}`;
-  const replicaSetOwners = new Set<string>();
-  const rsByDeployment = new Map<string, PodDraft[]>();
-  for (const o of objects) {
-    if (o.kind === 'Pod' && o.name) {
-      const d = podFromObject(o, problems);
-      const names = taken(d.pod.namespace);
-      if (names.has(d.pod.name)) {
-        problems.push(problem('error', 'duplicate', `pod ${d.pod.namespace}/${d.pod.name} is defined twice`, o.source));
-        continue;
-      }
-      names.add(d.pod.name);
-      pasted.push(d);
-      if (d.pod.owner) {
-        const k = ownedKey(d.pod.namespace, d.pod.owner.kind, d.pod.owner.name);
-        pushTo(owned, k, d);
-        if (d.pod.owner.kind === 'ReplicaSet') {
-          // `<deployment>-<hash>`: remember the ReplicaSet under its would-be Deployment.
-          const cut = d.pod.owner.name.lastIndexOf('-');
-          if (cut > 0) {
-            const dk = ownedKey(d.pod.namespace, 'Deployment', d.pod.owner.name.slice(0, cut));
-            pushTo(rsByDeployment, dk, d);
-          }
-        }
-      }
-    } else if (o.kind === 'ReplicaSet') {
-      const owner = controllerOf(o.body);
-      if (owner?.kind === 'Deployment') replicaSetOwners.add(ownedKey(o.namespace ?? 'default', 'Deployment', owner.name));
+  }
+
+  private existing(ns: string, kind: string, name: string): PodDraft[] {
+    return this.owned.get(ownedKey(ns, kind, name)) ?? [];
+  }
+
+  private readPastedPod(o: ManifestObject): PodDraft | undefined {
+    const d = podFromObject(o, this.problems);
+    const names = this.taken(d.pod.namespace);
+    if (names.has(d.pod.name)) {
+      this.problems.push(problem('error', 'duplicate', `pod ${d.pod.namespace}/${d.pod.name} is defined twice`, o.source));
+      return undefined;
+    }
+    names.add(d.pod.name);
+    const owner = d.pod.owner;
+    if (owner) {
+      pushTo(this.owned, ownedKey(d.pod.namespace, owner.kind, owner.name), d);
+      const cut = owner.name.lastIndexOf('-');
+      if (owner.kind === 'ReplicaSet' && cut > 0) pushTo(this.rsByDeployment, ownedKey(d.pod.namespace, 'Deployment', owner.name.slice(0, cut)), d);
+    }
+    return d;
+  }
+
+  /** `count` pods named `<owner>-<5 chars>` (generateName), all sharing the template. */
+  private stamp(o: ManifestObject, template: PodTemplate, owner: { kind: string; name: string }, count: number, labels: Record<string, string>): void {
+    const ns = o.namespace ?? 'default';
+    const suffixes = new SuffixGenerator(`${ns}/${owner.name}`, this.taken(ns));
+    const source = sourceOf(o);
+    for (let i = 0; i < count; i++) {
+      this.out.push(podFromTemplate({ namespace: ns, name: suffixes.next(owner.name), template, owner, source, labels }));
     }
   }
 
-  const out: PodDraft[] = [];
-  let pastedIdx = 0;
-  for (const o of objects) {
-    if (o.kind === 'Pod') {
-      const d = pasted[pastedIdx];
-      if (d && d.object === o) {
-        out.push(d);
-        pastedIdx++;
-      }
-      continue;
-    }
-    if (!WORKLOAD_KINDS.has(o.kind) || !o.name) continue;
+  private expand(o: ManifestObject): void {
     const ns = o.namespace ?? 'default';
     const rawTemplate = at(o.body, 'spec', 'template');
     const template = readTemplate(rawTemplate);
-    const replicas = replicaCount(o, ['spec', 'replicas'], problems);
-    const existing = (kind: string, name: string) => owned.get(ownedKey(ns, kind, name)) ?? [];
-    const gen = (owner: { kind: string; name: string }, count: number, extraLabels?: Record<string, string>) => {
-      const labels = extraLabels ? { ...template.labels, ...extraLabels } : template.labels;
-      const suffixes = new SuffixGenerator(`${ns}/${owner.name}`, taken(ns));
-      for (let i = 0; i < count; i++) {
-        out.push(podFromTemplate({ namespace: ns, name: suffixes.next(owner.name), template, owner, source: sourceOf(o), labels }));
-      }
-    };
     switch (o.kind) {
       case 'Deployment': {
-        if (replicaSetOwners.has(ownedKey(ns, 'Deployment', o.name))) break; // its ReplicaSet was pasted
+        if (this.replicaSetOwners.has(ownedKey(ns, 'Deployment', o.name))) return; // its ReplicaSet was pasted
         const selector = stringMap(at(o.body, 'spec', 'selector', 'matchLabels'));
         // Pods pasted without their ReplicaSet: adopt the ReplicaSet name they carry.
-        let rsName = `${o.name}-${podTemplateHash(rawTemplate)}`;
-        for (const d of rsByDeployment.get(ownedKey(ns, 'Deployment', o.name)) ?? []) {
+        let rsName = '';
+        for (const d of this.rsByDeployment.get(ownedKey(ns, 'Deployment', o.name)) ?? []) {
           if (d.pod.owner && selectorMatches(selector, d.pod.labels)) {
             rsName = d.pod.owner.name;
             break;
           }
         }
-        const hash = rsName.slice(o.name.length + 1);
-        gen({ kind: 'ReplicaSet', name: rsName }, replicas - existing('ReplicaSet', rsName).length, { 'pod-template-hash': hash });
-        break;
+        rsName ||= `${o.name}-${podTemplateHash(rawTemplate)}`;
+        const labels = { ...template.labels, 'pod-template-hash': rsName.slice(o.name.length + 1) };
+        const replicas = replicaCount(o, ['spec', 'replicas'], this.problems);
+        this.stamp(o, template, { kind: 'ReplicaSet', name: rsName }, replicas - this.existing(ns, 'ReplicaSet', rsName).length, labels);
+        return;
       }
-      case 'ReplicaSet':
-        gen({ kind: 'ReplicaSet', name: o.name }, replicas - existing('ReplicaSet', o.name).length);
-        break;
+      case 'ReplicaSet': {
+        const replicas = replicaCount(o, ['spec', 'replicas'], this.problems);
+        this.stamp(o, template, { kind: 'ReplicaSet', name: o.name }, replicas - this.existing(ns, 'ReplicaSet', o.name).length, template.labels);
+        return;
+      }
       case 'Job': {
-        const parallelism = replicaCount(o, ['spec', 'parallelism'], problems);
+        const parallelism = replicaCount(o, ['spec', 'parallelism'], this.problems);
         const completions = asInt(at(o.body, 'spec', 'completions'));
-        const count = Math.min(parallelism, completions ?? parallelism);
-        gen({ kind: 'Job', name: o.name }, count - existing('Job', o.name).length,
-          { 'batch.kubernetes.io/job-name': o.name, 'job-name': o.name });
-        break;
+        const count = Math.min(parallelism, completions ?? parallelism) - this.existing(ns, 'Job', o.name).length;
+        this.stamp(o, template, { kind: 'Job', name: o.name }, count, { ...template.labels, 'batch.kubernetes.io/job-name': o.name, 'job-name': o.name });
+        return;
       }
-      case 'StatefulSet': {
-        const serviceName = at(o.body, 'spec', 'serviceName');
-        const names = taken(ns);
-        const start = Math.max(0, asInt(at(o.body, 'spec', 'ordinals', 'start')) ?? 0);
-        for (let i = start; i < start + replicas; i++) {
-          const name = `${o.name}-${i}`;
-          if (names.has(name)) continue;
-          names.add(name);
-          out.push(podFromTemplate({
-            namespace: ns, name, template, owner: { kind: 'StatefulSet', name: o.name }, source: sourceOf(o),
-            labels: { ...template.labels, 'statefulset.kubernetes.io/pod-name': name, 'apps.kubernetes.io/pod-index': String(i) },
-            hostname: name,
-            ...(typeof serviceName === 'string' && serviceName ? { subdomain: serviceName } : {}),
-          }));
-        }
-        break;
-      }
-      case 'DaemonSet': {
-        const spec = template.spec;
-        const tolerations = [...spec.tolerations, ...DAEMON_TOLERATIONS];
-        if (spec.hostNetwork) tolerations.push({ key: 'node.kubernetes.io/network-unavailable', operator: 'Exists', effect: 'NoSchedule' });
-        const dsTemplate: PodTemplate = { ...template, spec: { ...spec, tolerations } };
-        const have = new Set(existing('DaemonSet', o.name).map((d) => d.pod.node));
-        const suffixes = new SuffixGenerator(`${ns}/${o.name}`, taken(ns));
-        for (const n of nodes) {
-          if (have.has(n.name) || !nodeFits({ nodeSelector: spec.nodeSelector, tolerations }, n)) continue;
-          out.push(podFromTemplate({ namespace: ns, name: suffixes.next(o.name), template: dsTemplate, owner: { kind: 'DaemonSet', name: o.name }, source: sourceOf(o), node: n.name }));
-        }
-        break;
-      }
+      case 'StatefulSet':
+        this.statefulSet(o, ns, template);
+        return;
+      case 'DaemonSet':
+        this.daemonSet(o, ns, template);
+        return;
     }
   }
-  return out;
+
+  /** `<name>-<ordinal>`, hostname = pod name, subdomain = spec.serviceName. */
+  private statefulSet(o: ManifestObject, ns: string, template: PodTemplate): void {
+    const replicas = replicaCount(o, ['spec', 'replicas'], this.problems);
+    const serviceName = at(o.body, 'spec', 'serviceName');
+    const names = this.taken(ns);
+    const start = Math.max(0, asInt(at(o.body, 'spec', 'ordinals', 'start')) ?? 0);
+    const owner = { kind: 'StatefulSet', name: o.name };
+    for (let i = start; i < start + replicas; i++) {
+      const name = `${o.name}-${i}`;
+      if (names.has(name)) continue;
+      names.add(name);
+      this.out.push(podFromTemplate({
+        namespace: ns, name, template, owner, source: sourceOf(o),
+        labels: { ...template.labels, 'statefulset.kubernetes.io/pod-name': name, 'apps.kubernetes.io/pod-index': String(i) },
+        hostname: name,
+        ...(typeof serviceName === 'string' && serviceName ? { subdomain: serviceName } : {}),
+      }));
+    }
+  }
+
+  /** One pod per node the template fits, with the tolerations the DaemonSet controller adds. */
+  private daemonSet(o: ManifestObject, ns: string, template: PodTemplate): void {
+    const spec = template.spec;
+    const tolerations = [...spec.tolerations, ...DAEMON_TOLERATIONS];
+    if (spec.hostNetwork) tolerations.push({ key: 'node.kubernetes.io/network-unavailable', operator: 'Exists', effect: 'NoSchedule' });
+    const dsTemplate: PodTemplate = { ...template, spec: { ...spec, tolerations } };
+    const have = new Set(this.existing(ns, 'DaemonSet', o.name).map((d) => d.pod.node));
+    const suffixes = new SuffixGenerator(`${ns}/${o.name}`, this.taken(ns));
+    const owner = { kind: 'DaemonSet', name: o.name };
+    for (const n of this.nodes) {
+      if (have.has(n.name) || !nodeFits(dsTemplate.spec, n)) continue;
+      this.out.push(podFromTemplate({ namespace: ns, name: suffixes.next(o.name), template: dsTemplate, owner, source: sourceOf(o), node: n.name }));
+    }
+  }
 }
