@@ -74,6 +74,12 @@ export function buildCluster(input: ManifestObject[]): ClusterBuildResult {
   const portless = resolveEndpoints(serviceDrafts, pods, nodes, all, problems);
   const services = serviceDrafts.map((d) => d.service);
 
+  const ingressClasses = all.filter((o) => o.kind === 'IngressClass' && o.name).map(readIngressClass);
+  const ingresses = all.filter((o) => o.kind === 'Ingress' && o.name).map((o) => readIngress(o, seenServices, problems));
+  // The DefaultIngressClass admission plugin fills in the class when exactly one is marked default.
+  const defaults = ingressClasses.filter((c) => c.isDefault);
+  for (const ing of ingresses) if (!ing.ingressClassName && defaults.length === 1 && defaults[0]) ing.ingressClassName = defaults[0].name;
+
   const cluster: Cluster = {
     settings,
     nodes,
@@ -81,8 +87,8 @@ export function buildCluster(input: ManifestObject[]): ClusterBuildResult {
     pods,
     services,
     networkPolicies: all.filter((o) => o.kind === 'NetworkPolicy' && o.name).map(readNetworkPolicy),
-    ingresses: all.filter((o) => o.kind === 'Ingress' && o.name).map((o) => readIngress(o, seenServices, problems)),
-    ingressClasses: all.filter((o) => o.kind === 'IngressClass' && o.name).map(readIngressClass),
+    ingresses,
+    ingressClasses,
     calicoPools,
     calicoBlocks,
     corefile: corefileFrom(all, settings),

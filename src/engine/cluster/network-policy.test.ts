@@ -12,6 +12,7 @@ describe('NetworkPolicy, Ingress, IngressClass, Namespace', () => {
       egress: [{}],
     } },
     { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'deny', namespace: 'shop' }, spec: { podSelector: {} } },
+    { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: 'shop', namespace: 'shop' }, spec: { defaultBackend: { service: { name: 'x', port: { number: 80 } } } } },
     { apiVersion: 'networking.k8s.io/v1', kind: 'IngressClass', metadata: { name: 'nginx', annotations: { 'ingressclass.kubernetes.io/is-default-class': 'true' } }, spec: { controller: 'k8s.io/ingress-nginx' } },
   ));
 
@@ -30,6 +31,8 @@ describe('NetworkPolicy, Ingress, IngressClass, Namespace', () => {
 
   it('reads IngressClass and namespaces (labelled with their name, as the API server does)', () => {
     expect(cluster.ingressClasses).toEqual([{ name: 'nginx', controller: 'k8s.io/ingress-nginx', isDefault: true }]);
+    // DefaultIngressClass admission: a class-less Ingress gets the one default class.
+    expect(cluster.ingresses[0]).toMatchObject({ ingressClassName: 'nginx', defaultBackend: { service: 'x', port: 80 } });
     expect(cluster.namespaces.find((n) => n.name === 'shop')?.labels).toEqual({ team: 'a', 'kubernetes.io/metadata.name': 'shop' });
   });
 });

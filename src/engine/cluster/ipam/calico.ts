@@ -143,8 +143,10 @@ export function calicoIpam(
     pin(p.net, p.len, node);
   }
 
-  const inPools = (a: number) => live.some((l) => prefixContains(l.prefix, a));
-  reservePastedAddresses(drafts, book, inPools, live.map((l) => l.pool.cidr).join(', '), problems);
+  // Addresses already handed out from a pool that is now disabled stay valid.
+  const allPrefixes = pools.flatMap((p) => parseCidr(p.cidr) ?? []);
+  const inPools = (a: number) => allPrefixes.some((p) => prefixContains(p, a));
+  reservePastedAddresses(drafts, book, inPools, pools.map((p) => p.cidr).join(', '), problems);
   const ipip = live.some((l) => l.pool.ipipMode !== 'Never');
   const vxlan = live.some((l) => l.pool.vxlanMode !== 'Never');
   for (const n of nodes) {
