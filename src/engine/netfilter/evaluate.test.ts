@@ -87,6 +87,15 @@ describe('chains, policies, jump/goto/return', () => {
     expect(r.rejectWith).toBe('tcp-reset');
   });
 
+  it('LOG and MARK are non-terminating and listed as effects', () => {
+    const r = run(filter('-A INPUT -j LOG --log-prefix "in: "\n-A INPUT -j MARK --set-xmark 0x10/0xf0\n-A INPUT -j CONNMARK --set-mark 0x3', 'DROP'), { mark: 0xff });
+    expect(r.effects?.map((e) => e.note)).toEqual(['LOG', 'MARK', 'CONNMARK']);
+    // xmark: (0xff & ~0xf0) ^ 0x10 = 0x1f
+    expect(r.packet.mark).toBe(0x1f);
+    expect(r.connmark).toBe(3);
+    expect(r.verdict).toBe('DROP');
+  });
+
   it('does not mutate the rule set or the packet it was given', () => {
     const rs = filter('-A INPUT -j MARK --or-mark 0x4000');
     const before = JSON.stringify(rs);

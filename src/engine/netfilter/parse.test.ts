@@ -41,6 +41,10 @@ describe('parse problems carry line and column', () => {
       [5, 20, 'iptables-syntax'],
     ]);
   });
+  it('! with an address list is refused, as iptables does', () => {
+    // iptables-restore: "! not allowed with multiple source or destination IP addresses"
+    expect(where('*filter\n:X - [0:0]\n-A X ! -s 5.5.5.5,6.6.6.6 -j DROP\nCOMMIT\n')).toEqual([[3, 6, 'iptables-syntax']]);
+  });
   it('a jump to a chain that was never declared points at the -j', () => {
     expect(where('*nat\n:KUBE-SERVICES - [0:0]\n-A KUBE-SERVICES -d 10.96.0.1/32 -j KUBE-SVC-MISSING\nCOMMIT\n')).toEqual([
       [3, 34, 'iptables-unknown-chain'],

@@ -141,17 +141,20 @@ export function parseIptables(text: string): { ruleset: Ruleset; problems: Probl
       rest = rest.slice(1);
     } else if (cmd.text === '-I' || cmd.text === '--insert') position = 0;
     const chain = chainOf(chainTok.text, ctx, chainTok.col);
-    const rule = parseRuleArgs(rest, ctx);
-    if (!rule) continue;
-    if (counters) rule.counters = counters;
-    const t = rule.target?.name;
-    if (t !== undefined && !chains.has(t) && !BUILTIN_TARGETS.has(t) && !TARGETS[t]) {
-      // Not resolvable yet (the chain may be declared later in the table): checked at COMMIT.
-      const jump = rest.find((tok) => tok.text === '-j' || tok.text === '-g' || tok.text === '--jump' || tok.text === '--goto');
-      ruleAt.set(rule, { ...ctx, col: jump ? jump.col : chainTok.col });
+    const rules = parseRuleArgs(rest, ctx);
+    if (!rules) continue;
+    for (const rule of rules) {
+      if (counters) rule.counters = counters;
+      const t = rule.target?.name;
+      if (t !== undefined && !chains.has(t) && !BUILTIN_TARGETS.has(t) && !TARGETS[t]) {
+        // Not resolvable yet (the chain may be declared later in the table): checked at COMMIT.
+        const jump = rest.find((tok) => tok.text === '-j' || tok.text === '-g' || tok.text === '--jump' || tok.text === '--goto');
+        ruleAt.set(rule, { ...ctx, col: jump ? jump.col : chainTok.col });
+      }
     }
-    if (position >= 0) chain.rules.splice(Math.min(position, chain.rules.length), 0, rule);
-    else chain.rules.push(rule);
+    if (position >= 0) chain.rules.splice(Math.min(position, chain.rules.length), 0, ...rules);
+    else if (rules.length === 1) chain.rules.push(rules[0] as Rule);
+    else chain.rules.push(...rules);
   }
   if (table) {
     problems.push(problem('warning', 'iptables-syntax', `table ${table.name} has no COMMIT line (iptables-restore would not apply it)`, { doc: 0, line: tableLine, col: 1 }));

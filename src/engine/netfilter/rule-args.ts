@@ -64,6 +64,8 @@ class RuleReader {
   ok = true;
   /** The latest extension we do not model: it takes the options nobody else claims. */
   private lastUnknown: { options: RuleOption[] } | null = null;
+  srcList: Cidr[] | null = null;
+  dstList: Cidr[] | null = null;
 
   constructor(private readonly args: Token[], private readonly ctx: LineCtx) {}
 
@@ -103,14 +105,22 @@ class RuleReader {
         case '-d': case '--destination': case '--dst': {
           const v = this.value(t);
           if (!v) break;
-          const p = normaliseAddress(v.text);
-          if (p === null) {
-            this.fail(v, `host/network "${v.text}" not found (an IPv4 address or a.b.c.d/len expected)`);
+          // `-s a,b` is one rule per address (per source × destination pair), as iptables adds them.
+          const list = v.text.split(',').map(normaliseAddress);
+          const bad = list.indexOf(null);
+          if (bad >= 0) {
+            this.fail(v, `host/network "${v.text.split(',')[bad]}" not found (an IPv4 address or a.b.c.d/len expected)`);
             break;
           }
-          const field = { value: p, negated: this.takeNeg() };
-          if (a === '-s' || a === '--source' || a === '--src') rule.src = field;
+          if (list.length > 1 && this.negate) {
+            this.fail(this.negate, '! not allowed with multiple source or destination IP addresses');
+            break;
+          }
+          const field = { value: list[0] as Cidr, negated: this.takeNeg() };
+          const isSrc = a === '-s' || a === '--source' || a === '--src';
+          if (isSrc) rule.src = field;
           else rule.dst = field;
+          if (list.length > 1) this[isSrc ? 'srcList' : 'dstList'] = list as Cidr[];
           break;
         }
         case '-i': case '--in-interface': case '-o': case '--out-interface': {
@@ -226,7 +236,24 @@ class RuleReader {
   }
 }
 
-/** Parses the arguments after `-A CHAIN` into a Rule; null (with problems reported) when unusable. */
-export function parseRuleArgs(args: Token[], ctx: LineCtx): Rule | null {
-  return new RuleReader(args, ctx).read();
+/**
+ * Parses the arguments after `-A CHAIN` into the rules iptables would append: one, or one per
+ * source × destination address for comma lists. Null (with problems reported) when unusable.
+ */
+export function parseRuleArgs(args: Token[], ctx: LineCtx): Rule[] | null {
+  const reader = new RuleReader(args, ctx);
+  const rule = reader.read();
+  if (!rule) return null;
+  if (!reader.srcList && !reader.dstList) return [rule];
+  const out: Rule[] = [];
+  for (const src of reader.srcList ?? [rule.src?.value]) {
+    for (const dst of reader.dstList ?? [rule.dst?.value]) {
+      const copy: Rule = { ...rule, matches: rule.matches.map((m) => ({ ...m, options: m.options.map((o) => ({ ...o })) })) };
+      if (src !== undefined) copy.src = { value: src, negated: false };
+      if (dst !== undefined) copy.dst = { value: dst, negated: false };
+      if (rule.target) copy.target = { ...rule.target, options: rule.target.options.map((o) => ({ ...o })) };
+      out.push(copy);
+    }
+  }
+  return out;
 }
