@@ -34,6 +34,16 @@ describe('endpoints', () => {
     expect(eps(true)).toEqual([['172.16.0.70', true, true], ['172.16.0.71', true, false]]);
   });
 
+  it('marks pods with a deletionTimestamp as terminating, serving while still ready', () => {
+    const p = pod('old', '172.16.0.70', { app: 'w' });
+    const { cluster } = buildCluster(manifests(
+      { ...p, metadata: { ...p.metadata, deletionTimestamp: '2024-05-01T10:00:00Z' } },
+      service('w', { selector: { app: 'w' }, ports: [{ port: 80 }] }),
+    ));
+    const e = cluster.services.find((s) => s.name === 'w')?.ports[0]?.endpoints[0];
+    expect([e?.ready, e?.serving, e?.terminating]).toEqual([false, true, true]);
+  });
+
   it('prefers pasted EndpointSlices over the selector and over Endpoints', () => {
     const { cluster } = buildCluster(manifests(
       deployment('w', 2),

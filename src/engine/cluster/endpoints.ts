@@ -136,9 +136,10 @@ function fromSelector(svc: Service, index: PodIndex): Map<number, Endpoint[]> {
         ip: pod.ip,
         port,
         pod: { namespace: pod.namespace, name: pod.name },
-        ready: svc.publishNotReadyAddresses || pod.ready,
+        // EndpointSlice controller podToEndpoint: ready = publishNotReadyAddresses || (serving && !terminating).
+        ready: svc.publishNotReadyAddresses || (pod.ready && !pod.terminating),
         serving: pod.ready,
-        terminating: false,
+        terminating: pod.terminating ?? false,
       };
       if (pod.node) ep.nodeName = pod.node;
       if (pod.hostname && pod.subdomain === svc.name) ep.hostname = pod.hostname;

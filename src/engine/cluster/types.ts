@@ -121,6 +121,8 @@ export interface Pod {
   dnsConfig?: PodDnsConfig;
   hostname?: string;
   subdomain?: string;
+  /** metadata.deletionTimestamp is set: the pod is shutting down (endpoints show it terminating). */
+  terminating?: boolean;
   /** The controller that made the pod, e.g. `{ kind: 'ReplicaSet', name: 'web-7d4b9c8f5' }`. */
   owner?: { kind: string; name: string };
   source: SourceRef | undefined;

@@ -3,7 +3,7 @@ import type { ManifestObject } from '../parse/types';
 import { problem, type Problem, type SourceRef } from '../problems';
 import { sourceOf } from './defaults';
 import type { ClusterNode, Pod } from './types';
-import { annotationsOf, asArray, asInt, at, controllerOf, labelsOf, stringMap } from './manifest-fields';
+import { annotationsOf, asArray, asInt, asText, at, controllerOf, labelsOf, stringMap } from './manifest-fields';
 import { podTemplateHash, SuffixGenerator } from './pod-names';
 import { readPodSpec, type PodSpecInfo } from './pod-spec';
 import { nodeFits } from './scheduling';
@@ -68,6 +68,7 @@ function podFromObject(o: ManifestObject, problems: Problem[]): PodDraft {
   if (spec.subdomain) pod.subdomain = spec.subdomain;
   const owner = controllerOf(o.body);
   if (owner) pod.owner = owner;
+  if (asText(at(o.body, 'metadata', 'deletionTimestamp'))) pod.terminating = true;
   const draft: PodDraft = { pod, spec, object: o, pasted: true };
   const hostIP = at(o.body, 'status', 'hostIP');
   if (typeof hostIP === 'string' && isIPv4(hostIP)) draft.hostIP = hostIP;
