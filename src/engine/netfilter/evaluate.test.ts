@@ -301,3 +301,23 @@ describe('nat targets (reported, not applied)', () => {
     expect(red?.toIp).toBeUndefined();
   });
 });
+
+describe('raw table', () => {
+  const raw = rules([
+    '*raw',
+    ':cali-PREROUTING - [0:0]',
+    '-A PREROUTING -j cali-PREROUTING',
+    '-A cali-PREROUTING -i cali+ -j MARK --set-xmark 0x40000/0x40000',
+    '-A cali-PREROUTING -m mark --mark 0x40000/0x40000 -m rpfilter --validmark --invert -j DROP',
+    '-A cali-PREROUTING -p udp --dport 4789 -j NOTRACK',
+    'COMMIT',
+  ].join('\n') + '\n');
+  it('rpfilter --invert drops only when the reverse path is bad', () => {
+    expect(run(raw, {}, {}, 'raw', 'PREROUTING').verdict).toBe('ACCEPT');
+    expect(run(raw, {}, { reversePathOk: () => false }, 'raw', 'PREROUTING').verdict).toBe('DROP');
+  });
+  it('NOTRACK leaves the packet UNTRACKED for the tables after raw', () => {
+    const r = run(raw, { proto: 'udp', dport: 4789, inIface: 'eth0' }, {}, 'raw', 'PREROUTING');
+    expect(r.packet.ctState).toBe('UNTRACKED');
+  });
+});

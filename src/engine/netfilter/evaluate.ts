@@ -181,6 +181,8 @@ export function evaluateHook(
         break; // counts only
       case 'effect': {
         const target = r.rule.target as NonNullable<typeof r.rule.target>;
+        // raw table: conntrack will leave this packet alone, so later tables see UNTRACKED.
+        if (target.name === 'NOTRACK' || (target.name === 'CT' && opt(target.options, 'notrack'))) pkt.ctState = 'UNTRACKED';
         if (target.name === 'MARK' || target.name === 'CONNMARK') {
           const x = xmark(target.options);
           if (x && target.name === 'MARK') pkt.mark = ((pkt.mark & ~x.mask) ^ x.value) >>> 0;

@@ -260,6 +260,13 @@ export function compileMatch(m: MatchSpec): CompiledMatch {
     }
     case 'recent':
       return recentMatch(m);
+    case 'rpfilter': {
+      // xt_rpfilter: does a route back to the source leave through the interface the packet came in
+      // on? The walker may answer; by default the path is valid (nothing in a modelled cluster spoofs).
+      const flags = { loose: opt(m, 'loose') !== undefined, acceptLocal: opt(m, 'accept-local') !== undefined };
+      const invert = opt(m, 'invert') !== undefined;
+      return { fn: (c) => (c.env.reversePathOk?.(c.packet, flags) ?? true) !== invert };
+    }
     case 'physdev': {
       const checks: MatchFn[] = [];
       for (const o of m.options) {

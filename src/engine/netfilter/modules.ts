@@ -168,6 +168,10 @@ export const MATCHES: Record<string, ExtensionDef> = {
     save: ordered(['match-set', 'return-nomatch', 'update-counters', 'update-subcounters']),
   },
   nfacct: { options: { 'nfacct-name': one }, save: ordered(['nfacct-name']) },
+  rpfilter: {
+    options: { loose: flag, validmark: flag, 'accept-local': flag, invert: flag },
+    save: ordered(['loose', 'validmark', 'accept-local', 'invert']),
+  },
   limit: {
     options: { limit: one, 'limit-burst': one },
     save: (opts) => {

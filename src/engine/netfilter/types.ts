@@ -154,6 +154,8 @@ export interface NetfilterEnv {
    * (the walker owns time, so `--seconds` is its business).
    */
   recent?: Record<string, IPv4[]>;
+  /** `-m rpfilter`: is the reverse path valid (default: yes)? */
+  reversePathOk?(packet: NetfilterPacket, opts: { loose: boolean; acceptLocal: boolean }): boolean;
   /** `-m statistic --mode nth`: packets this rule has already seen (default 0). */
   nthSeen?(at: RuleRef): number;
 }
