@@ -80,6 +80,13 @@ describe('kubeadm objects the input already has', () => {
     expect(cluster.corefile).toBe(corefile);
   });
 
+  it('keeps the last of two objects with the same kind, namespace and name', () => {
+    const svc = (ip: string) => ({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'a', namespace: 'default' }, spec: { clusterIP: ip, ports: [{ port: 80 }] } });
+    const { cluster, problems } = buildCluster(manifests(svc('10.96.5.5'), svc('10.96.6.6')));
+    expect(cluster.services.filter((s) => s.name === 'a').map((s) => s.clusterIP)).toEqual(['10.96.6.6']);
+    expect(problems).toEqual([]);
+  });
+
   it('lists unknown kinds as ignored', () => {
     const { cluster } = buildCluster(manifests(
       { apiVersion: 'v1', kind: 'Secret', metadata: { name: 's', namespace: 'default' } },

@@ -34,12 +34,9 @@ function isModelled(o: ManifestObject): boolean {
 export function buildCluster(input: ManifestObject[]): ClusterBuildResult {
   const problems: Problem[] = [];
   // The parse module flags kinds (or apiVersions) it does not model; so do we.
-  const objects: ManifestObject[] = [];
   const ignored: Cluster['ignored'] = [];
-  for (const o of input) {
-    if (o.ignored || !isModelled(o)) ignored.push({ kind: o.kind, name: o.name });
-    else objects.push(o);
-  }
+  for (const o of input) if (o.ignored || !isModelled(o)) ignored.push({ kind: o.kind, name: o.name });
+  const objects = lastOfEachName(input.filter((o) => !o.ignored && isModelled(o)));
   const profiles = objects.filter(isProfile);
   for (const extra of profiles.slice(1)) {
     problems.push(problem('warning', 'duplicate', `only the first Cluster profile is used; ${extra.name} is ignored`, extra.source));
@@ -62,12 +59,7 @@ export function buildCluster(input: ManifestObject[]): ClusterBuildResult {
   for (const o of all) {
     if (o.kind !== 'Service' || !o.name) continue;
     const d = readService(o, problems);
-    const key = `${d.service.namespace}/${d.service.name}`;
-    if (seenServices.has(key)) {
-      problems.push(problem('error', 'duplicate', `service ${key} is defined twice`, o.source));
-      continue;
-    }
-    seenServices.add(key);
+    seenServices.add(`${d.service.namespace}/${d.service.name}`);
     serviceDrafts.push(d);
   }
   allocateServiceAddresses(serviceDrafts, settings, problems);
@@ -96,6 +88,17 @@ export function buildCluster(input: ManifestObject[]): ClusterBuildResult {
     ignored,
   };
   return { cluster, problems };
+}
+
+/**
+ * The same object given twice (same kind, namespace and name): the last one wins, as with
+ * `kubectl apply` of both; the parser has already warned.
+ */
+function lastOfEachName(objects: ManifestObject[]): ManifestObject[] {
+  const last = new Map<string, ManifestObject>();
+  for (const o of objects) if (o.name) last.set(`${o.kind}\u0000${o.namespace ?? 'default'}\u0000${o.name}`, o);
+  if (last.size === objects.length) return objects;
+  return objects.filter((o) => !o.name || last.get(`${o.kind}\u0000${o.namespace ?? 'default'}\u0000${o.name}`) === o);
 }
 
 export function podKey(p: { namespace: string; name: string }): string {

@@ -175,8 +175,7 @@ class WorkloadControllers {
     const pasted = new Map<ManifestObject, PodDraft>();
     for (const o of objects) {
       if (o.kind === 'Pod' && o.name) {
-        const d = this.readPastedPod(o);
-        if (d) pasted.set(o, d);
+        pasted.set(o, this.readPastedPod(o));
       } else if (o.kind === 'ReplicaSet') {
         const owner = controllerOf(o.body);
         if (owner?.kind === 'Deployment') this.replicaSetOwners.add(ownedKey(o.namespace ?? 'default', 'Deployment', owner.name));
@@ -201,14 +200,9 @@ class WorkloadControllers {
     return this.owned.get(ownedKey(ns, kind, name)) ?? [];
   }
 
-  private readPastedPod(o: ManifestObject): PodDraft | undefined {
+  private readPastedPod(o: ManifestObject): PodDraft {
     const d = podFromObject(o, this.problems);
-    const names = this.taken(d.pod.namespace);
-    if (names.has(d.pod.name)) {
-      this.problems.push(problem('error', 'duplicate', `pod ${d.pod.namespace}/${d.pod.name} is defined twice`, o.source));
-      return undefined;
-    }
-    names.add(d.pod.name);
+    this.taken(d.pod.namespace).add(d.pod.name);
     const owner = d.pod.owner;
     if (owner) {
       pushTo(this.owned, ownedKey(d.pod.namespace, owner.kind, owner.name), d);
