@@ -13,7 +13,7 @@ import { apiVersionsOf, kindInfo } from './schema';
 import { deref, keyRange, LineIndex, locateInNode, nodeAt, startOf } from './source-map';
 import type { ManifestObject, ObjectPath, ParsedManifests, ParseLimits } from './types';
 import { checkCrossFieldRules, quoteHint, show, Validator } from './validate';
-import { composeDocuments, documentBody } from './yaml-document';
+import { composeDocuments, documentBody, NestingLimitError } from './yaml-document';
 
 export type { ManifestObject, ParseLimits, ParsedManifests, ObjectPath } from './types';
 
@@ -62,6 +62,8 @@ class ManifestReader {
   private stopped = false;
   private docIndex = 0;
   private lastOffset = 0;
+  /** Offset of the next `*` at or after the current document (-1: none left). */
+  private nextStar = -2;
 
   constructor(
     private readonly text: string,
@@ -86,8 +88,11 @@ class ManifestReader {
       try {
         next = docs.next();
       } catch (e) {
-        // The YAML library recurses per nesting level: absurd nesting ends here, not in a crash.
-        this.problems.push(problem('error', 'yaml-syntax', `YAML could not be parsed: ${errorText(e)}`, this.lines.ref(this.docIndex, this.lastOffset)));
+        if (e instanceof NestingLimitError) {
+          this.limit(this.docIndex, e.offset, `${e.message}; the rest of the input was not read`);
+        } else {
+          this.problems.push(problem('error', 'yaml-syntax', `YAML could not be parsed: ${errorText(e)}`, this.lines.ref(this.docIndex, this.lastOffset)));
+        }
         return;
       }
       if (next.done) return;
@@ -116,8 +121,9 @@ class ManifestReader {
     }
     if (doc.errors.length > 0) return; // kubectl rejects the whole document
     const [start, end] = doc.range;
-    const aliasAt = this.text.indexOf('*', start);
-    const result = documentBody(doc, this.limits.maxAliasCount, aliasAt >= 0 && aliasAt < end);
+    // Documents come in text order, so one forward scan finds every `*` (possible alias) overall.
+    if (this.nextStar !== -1 && this.nextStar < start) this.nextStar = this.text.indexOf('*', start);
+    const result = documentBody(doc, this.limits.maxAliasCount, this.nextStar !== -1 && this.nextStar < end);
     if (!result.ok) {
       this.problems.push(problem('error', result.code, result.message, this.lines.ref(index, startOf(doc.contents) ?? start)));
       return;

@@ -50,6 +50,7 @@ export class Validator {
   errors = 0;
   constructor(private readonly locate: Locate) {}
 
+  /** `path` may be the walker's scratch array: it is copied, never kept. */
   report(severity: 'error' | 'warning', code: string, path: ObjectPath, message: string, atKey = false): void {
     const where = formatPath(path);
     const text = !where ? message : message.startsWith('is ') ? `${where} ${message}` : `${where}: ${message}`;
@@ -57,6 +58,7 @@ export class Validator {
     if (severity === 'error') this.errors++;
   }
 
+  /** `path` is a scratch array (pushed and popped while walking) to keep a clean walk allocation-free. */
   check(value: unknown, schema: FieldSchema, path: (string | number)[]): void {
     if (value === null || value === undefined) return; // null means "unset" in the Kubernetes API
     switch (schema.type) {
@@ -117,7 +119,11 @@ export class Validator {
           this.report('error', 'bad-type', path, `must be a list, got ${typeName(value)}`);
           return;
         }
-        for (let i = 0; i < value.length; i++) this.check(value[i], schema.of, [...path, i]);
+        for (let i = 0; i < value.length; i++) {
+          path.push(i);
+          this.check(value[i], schema.of, path);
+          path.pop();
+        }
         return;
       case 'object':
         this.checkObject(value, schema, path);
@@ -135,8 +141,11 @@ export class Validator {
     }
     for (const key of Object.keys(value)) {
       const field = Object.prototype.hasOwnProperty.call(schema.fields, key) ? schema.fields[key] : undefined;
-      if (field) this.check(value[key], field, [...path, key]);
-      else if (schema.closed) this.report('warning', 'unknown-field', [...path, key], `unknown field (known: ${Object.keys(schema.fields).join(', ')})`, true);
+      if (field) {
+        path.push(key);
+        this.check(value[key], field, path);
+        path.pop();
+      } else if (schema.closed) this.report('warning', 'unknown-field', [...path, key], `unknown field (known: ${Object.keys(schema.fields).join(', ')})`, true);
     }
   }
 

@@ -2,7 +2,7 @@
  * Reading one YAML document the way kubectl does (go-yaml v2 under sigs.k8s.io/yaml): the YAML 1.1
  * scalars it resolves, aliases expanded with a budget, and recursive anchors refused.
  */
-import { Composer, Parser, type Document, type Tags } from 'yaml';
+import { Composer, Lexer, Parser, type Document, type Tags } from 'yaml';
 
 let yaml11Tags: Tags | undefined;
 /**
@@ -22,10 +22,42 @@ function kubernetesYaml11Tags(tags: Tags): Tags {
   return yaml11Tags;
 }
 
+/**
+ * Nesting deeper than this stops the read. The YAML library composes and converts recursively, and
+ * ~800 nested flow collections exhaust the JS stack (10,000 brought V8 down with an out-of-memory
+ * abort, not a catchable error). Real manifests nest a few dozen levels at most.
+ */
+export const MAX_NESTING = 256;
+
+/** Thrown out of the token stream when nesting passes MAX_NESTING (caught by the reader). */
+export class NestingLimitError extends Error {
+  constructor(readonly offset: number) {
+    super(`nesting deeper than ${MAX_NESTING} levels`);
+  }
+}
+
+/**
+ * `Parser.parse`, driven lexeme by lexeme so the nesting depth can be checked before the composer
+ * recurses into it. The CST parser keeps its open collections on `stack` (iteratively, so it is
+ * safe to let it get there); if a future version hides it, the check degrades to counting flow
+ * brackets.
+ */
+function* tokens(text: string): Generator<ReturnType<Parser['next']> extends Generator<infer T> ? T : never> {
+  const parser = new Parser();
+  const internals = parser as unknown as { stack?: unknown };
+  let flow = 0;
+  for (const lexeme of new Lexer().lex(text)) {
+    yield* parser.next(lexeme);
+    const depth = Array.isArray(internals.stack) ? internals.stack.length : (flow += lexeme === '[' || lexeme === '{' ? 1 : lexeme === ']' || lexeme === '}' ? -1 : 0);
+    if (depth > MAX_NESTING) throw new NestingLimitError(parser.offset);
+  }
+  yield* parser.end();
+}
+
 /** The documents of a stream, lazily: the caller stops early at its document limit. */
 export function composeDocuments(text: string): Generator<Document.Parsed> {
   const composer = new Composer({ version: '1.1', customTags: kubernetesYaml11Tags });
-  return composer.compose(new Parser().parse(text), true, text.length) as Generator<Document.Parsed>;
+  return composer.compose(tokens(text), true, text.length) as Generator<Document.Parsed>;
 }
 
 export type BodyResult = { ok: true; body: unknown } | { ok: false; code: 'limit' | 'yaml-syntax'; message: string };
