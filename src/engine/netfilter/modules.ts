@@ -167,7 +167,8 @@ export const MATCHES: Record<string, ExtensionDef> = {
     options: { 'match-set': { arity: 2 }, 'return-nomatch': flag, 'update-counters': flag, 'update-subcounters': flag },
     save: ordered(['match-set', 'return-nomatch', 'update-counters', 'update-subcounters']),
   },
-  nfacct: { options: { 'nfacct-name': one }, save: ordered(['nfacct-name']) },
+  // libxt_nfacct prints " --nfacct-name " and then xtables_save_string's own leading space: two spaces.
+  nfacct: { options: { 'nfacct-name': one }, save: (opts) => opts.map((o) => ` --nfacct-name  ${saveString(arg0(o))}`).join('') },
   rpfilter: {
     options: { loose: flag, validmark: flag, 'accept-local': flag, invert: flag },
     save: ordered(['loose', 'validmark', 'accept-local', 'invert']),

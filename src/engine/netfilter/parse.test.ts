@@ -86,10 +86,9 @@ describe('parse semantics', () => {
     expect(r?.matches).toEqual([{ module: 'mac', options: [{ name: 'mac-source', values: ['00:11:22:33:44:55'], negated: false }] }]);
     expect(formatRule('X', r ?? { matches: [] })).toBe('-A X -m mac --mac-source 00:11:22:33:44:55 -j TOS --set-tos 0x10/0xff');
   });
-  it('set and nfacct print as libxt_set / libxt_nfacct save them', () => {
-    const [a, b] = only('-A X -m set ! --match-set cali40all-ipam-pools dst -j ACCEPT\n-A X -m nfacct --nfacct-name localhost_nps_accepted_pkts');
-    expect(formatRule('X', a ?? { matches: [] })).toBe('-A X -m set ! --match-set cali40all-ipam-pools dst -j ACCEPT');
-    expect(formatRule('X', b ?? { matches: [] })).toBe('-A X -m nfacct --nfacct-name localhost_nps_accepted_pkts');
+  it('nfacct prints with two spaces, as iptables-save 1.8.9 does (see fixtures/kube-proxy-calico.save)', () => {
+    const [b] = only('-A X -m nfacct --nfacct-name localhost_nps_accepted_pkts');
+    expect(formatRule('X', b ?? { matches: [] })).toBe('-A X -m nfacct --nfacct-name  localhost_nps_accepted_pkts');
   });
 });
 
