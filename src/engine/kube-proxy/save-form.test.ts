@@ -49,9 +49,10 @@ describe('iptables-save form of the generated rules', () => {
   });
 
   it('matches the kernel for k8s-w1 with the DESIGN profile (nfacct, localhost node ports, random-fully)', () => {
-    // KNOWN GAP (netfilter/print.ts, not ours): iptables 1.8.9 prints two blanks after
-    // `--nfacct-name`; the printer prints one. Reported; drop this normalisation once it matches.
-    const kernel = fixture('golden-k8s-w1.iptables-save.txt').replaceAll('--nfacct-name  ', '--nfacct-name ');
-    expectLines(saveForm(nodeText(goldenCluster(), 'k8s-w1')), kernel.split('\n'));
+    // TRANSITIONAL: iptables 1.8.9 prints two blanks after `--nfacct-name`; netfilter/print is
+    // being changed from one to two. Both sides are normalised for that one token until it lands.
+    const oneBlank = (lines: string[]) => lines.map((l) => l.replace('--nfacct-name  ', '--nfacct-name '));
+    const kernel = fixture('golden-k8s-w1.iptables-save.txt').split('\n');
+    expectLines(oneBlank(saveForm(nodeText(goldenCluster(), 'k8s-w1'))), oneBlank(kernel));
   });
 });
