@@ -48,9 +48,23 @@ export function podNetns(pod: Pod): NetnsBuilder {
   });
 }
 
-/** Pods that get their own netns on `node`: not hostNetwork, with an address, not finished. */
+const podsByNode = new WeakMap<Pod[], Map<string, Pod[]>>();
+
+/**
+ * Pods that get their own netns on `node`: not hostNetwork, with an address, not finished.
+ * Grouped once per pod list, so asking for every node stays linear in the pods.
+ */
 export function podsWithNetns(pods: Pod[], node: string): Pod[] {
-  return pods.filter(
-    (p) => p.node === node && !p.hostNetwork && p.ip !== '' && p.phase !== 'Succeeded' && p.phase !== 'Failed',
-  );
+  let byNode = podsByNode.get(pods);
+  if (!byNode) {
+    byNode = new Map();
+    for (const p of pods) {
+      if (p.hostNetwork || p.ip === '' || p.phase === 'Succeeded' || p.phase === 'Failed') continue;
+      const list = byNode.get(p.node);
+      if (list) list.push(p);
+      else byNode.set(p.node, [p]);
+    }
+    podsByNode.set(pods, byNode);
+  }
+  return byNode.get(node) ?? [];
 }

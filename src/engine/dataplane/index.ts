@@ -1,4 +1,4 @@
-import type { Cluster, ClusterNode } from '../cluster/types';
+import type { Cluster, ClusterNode, Pod } from '../cluster/types';
 import { buildCalicoNode } from './calico';
 import { buildBridgeNode } from './bridge-plugin';
 import { buildFlannelNode } from './flannel';
@@ -27,23 +27,40 @@ function buildNode(cluster: Cluster, node: ClusterNode): { host: Netns; pods: Re
   }
 }
 
+/**
+ * A node's rule set is composed and parsed on first use (`iptables`, `ipsets`, `iptablesProblems`
+ * are getters that cache): a trace touches two or three nodes, and for a big Calico cluster the
+ * Felix chains of every node would cost more than all the netns together.
+ */
+function withLazyIptables(base: Omit<NodeDataplane, 'iptables' | 'ipsets'>, cluster: Cluster, node: ClusterNode): NodeDataplane {
+  let built: ReturnType<typeof nodeIptables> | undefined;
+  const get = () => (built ??= nodeIptables(cluster, node));
+  return Object.defineProperties(base as NodeDataplane, {
+    iptables: { get: () => get().ruleset, enumerable: true },
+    ipsets: { get: () => get().ipsets, enumerable: true },
+    iptablesProblems: { get: () => (get().problems.length > 0 ? get().problems : undefined), enumerable: true },
+  });
+}
+
 /** Cluster → per-node Linux state (interfaces, routes, neighbours, sysctls, full iptables). */
 export function buildDataplane(cluster: Cluster): Dataplane {
   const nodes: Record<string, NodeDataplane> = {};
+  const podsOf = new Map<string, Pod[]>();
+  for (const pod of cluster.pods) {
+    const list = podsOf.get(pod.node);
+    if (list) list.push(pod);
+    else podsOf.set(pod.node, [pod]);
+  }
   for (const node of cluster.nodes) {
     const { host, pods } = buildNode(cluster, node);
     const hostNetworkResolvConf: Record<string, ResolvConf> = {};
-    for (const pod of cluster.pods) {
-      if (pod.node !== node.name) continue;
+    for (const pod of podsOf.get(node.name) ?? []) {
       const key = `${pod.namespace}/${pod.name}`;
       const ns = pods[key];
       if (ns) ns.resolvConf = podResolvConf(cluster, node, pod);
       else if (pod.hostNetwork) hostNetworkResolvConf[key] = podResolvConf(cluster, node, pod);
     }
-    const { ruleset, ipsets, problems } = nodeIptables(cluster, node);
-    const nd: NodeDataplane = { node: node.name, host, pods, iptables: ruleset, ipsets, hostNetworkResolvConf };
-    if (problems.length > 0) nd.iptablesProblems = problems;
-    nodes[node.name] = nd;
+    nodes[node.name] = withLazyIptables({ node: node.name, host, pods, hostNetworkResolvConf }, cluster, node);
   }
   return { nodes };
 }

@@ -29,8 +29,15 @@ export class NetnsBuilder {
 
   constructor(id: string, node: string, sysctls: Record<string, string> = {}) {
     this.ns = { id, node, interfaces: [], routes: [], neighbours: [], fdb: [], sysctls };
+    // `lo` with 127.0.0.1/8, as the kernel sets it up in every netns (what addAddress would add, unrolled).
     const lo = this.addLink({ name: 'lo', kind: 'loopback', mtu: 65536, mac: '00:00:00:00:00:00' });
-    this.addAddress(lo.name, '127.0.0.1', 8, 'host');
+    lo.addresses.push({ ip: '127.0.0.1', prefixLen: 8, scope: 'host' });
+    const k = { table: 'local', dev: 'lo', proto: 'kernel', src: '127.0.0.1' } as const;
+    this.ns.routes.push(
+      { ...k, type: 'local', dst: '127.0.0.1', scope: 'host' },
+      { ...k, type: 'local', dst: '127.0.0.0/8', scope: 'host' },
+      { ...k, type: 'broadcast', dst: '127.255.255.255', scope: 'link' },
+    );
   }
 
   /** Reserves an ifindex without a visible link (a device created and moved away, e.g. a veth peer). */
