@@ -29,6 +29,11 @@ export class PodIndex {
 
   /** Pods in `namespace` matching every `key=value` of a non-empty selector, in pod order. */
   select(namespace: string, selector: Record<string, string>): Pod[] {
+    const keys = Object.keys(selector);
+    if (keys.length === 1) {
+      const k = keys[0] as string;
+      return this.byLabel.get(`${namespace}\u0000${k}\u0000${selector[k]}`) ?? [];
+    }
     const entries = Object.entries(selector);
     let smallest: Pod[] | undefined;
     for (const [k, v] of entries) {
@@ -37,7 +42,7 @@ export class PodIndex {
       if (!smallest || list.length < smallest.length) smallest = list;
     }
     if (!smallest) return [];
-    return entries.length === 1 ? smallest : smallest.filter((p) => entries.every(([k, v]) => p.labels[k] === v));
+    return smallest.filter((p) => entries.every(([k, v]) => p.labels[k] === v));
   }
 }
 
@@ -122,11 +127,10 @@ function podPort(pod: Pod, target: number | string, protocol: Protocol): number 
   return undefined;
 }
 
-function fromSelector(svc: Service, index: PodIndex): Map<number, Endpoint[]> {
-  const out = new Map<number, Endpoint[]>();
+/** Fills each port's endpoints from the pods the selector picks (EndpointSlice controller rules). */
+function fromSelector(svc: Service, index: PodIndex): void {
   const pods = index.select(svc.namespace, svc.selector ?? {});
-  svc.ports.forEach((sp, i) => {
-    const eps: Endpoint[] = [];
+  for (const sp of svc.ports) {
     for (const pod of pods) {
       // The EndpointSlice controller skips pods without an IP and pods in a terminal phase.
       if (!pod.ip || pod.phase === 'Succeeded' || pod.phase === 'Failed') continue;
@@ -136,18 +140,16 @@ function fromSelector(svc: Service, index: PodIndex): Map<number, Endpoint[]> {
         ip: pod.ip,
         port,
         pod: { namespace: pod.namespace, name: pod.name },
-        // EndpointSlice controller podToEndpoint: ready = publishNotReadyAddresses || (serving && !terminating).
+        // podToEndpoint: ready = publishNotReadyAddresses || (serving && !terminating).
         ready: svc.publishNotReadyAddresses || (pod.ready && !pod.terminating),
         serving: pod.ready,
         terminating: pod.terminating ?? false,
       };
       if (pod.node) ep.nodeName = pod.node;
       if (pod.hostname && pod.subdomain === svc.name) ep.hostname = pod.hostname;
-      eps.push(ep);
+      sp.endpoints.push(ep);
     }
-    out.set(i, eps);
-  });
-  return out;
+  }
 }
 
 /** Addresses of a headless service without ports (DNS still answers them). */
@@ -205,11 +207,11 @@ export function resolveEndpoints(
       }
       if (svc.ports.length === 0) portless.set(key, given.flatMap((s) => s.endpoints));
     } else if (d.hasSelector) {
-      const byPort = fromSelector(svc, index);
-      svc.ports.forEach((sp, i) => sp.endpoints.push(...(byPort.get(i) ?? [])));
+      fromSelector(svc, index);
       if (svc.ports.length === 0 && svc.clusterIP === 'None') {
-        const one = fromSelector({ ...svc, ports: [{ name: '', protocol: 'TCP', port: 1, targetPort: 1, endpoints: [] }] }, index);
-        portless.set(key, (one.get(0) ?? []).map(({ port: _port, ...rest }) => rest));
+        const probe: Service = { ...svc, ports: [{ name: '', protocol: 'TCP', port: 1, targetPort: 1, endpoints: [] }] };
+        fromSelector(probe, index);
+        portless.set(key, (probe.ports[0]?.endpoints ?? []).map(({ port: _port, ...rest }) => rest));
       }
     } else if (key === 'default/kubernetes') {
       // kube-apiserver's endpoint reconciler: every control-plane node's address on the secure port.

@@ -99,6 +99,30 @@ interface TemplatePod {
   subdomain?: string;
 }
 
+/** The hot path (Deployments, ReplicaSets, Jobs): no per-pod options object. */
+function stampPod(namespace: string, name: string, template: PodTemplate, owner: Pod['owner'], source: SourceRef | undefined, labels: Record<string, string>): PodDraft {
+  const spec = template.spec;
+  const pod: Pod = {
+    namespace,
+    name,
+    node: spec.nodeName ?? '',
+    ip: '',
+    hostNetwork: spec.hostNetwork,
+    labels,
+    annotations: template.annotations,
+    containers: spec.containers,
+    ready: true,
+    phase: 'Running',
+    dnsPolicy: spec.dnsPolicy,
+    owner,
+    source,
+  };
+  if (spec.dnsConfig) pod.dnsConfig = spec.dnsConfig;
+  if (spec.hostname) pod.hostname = spec.hostname;
+  if (spec.subdomain) pod.subdomain = spec.subdomain;
+  return { pod, spec, pasted: false };
+}
+
 function podFromTemplate(t: TemplatePod): PodDraft {
   const spec = t.template.spec;
   const pod: Pod = {
@@ -218,7 +242,7 @@ class WorkloadControllers {
     const suffixes = new SuffixGenerator(`${ns}/${owner.name}`, this.taken(ns));
     const source = sourceOf(o);
     for (let i = 0; i < count; i++) {
-      this.out.push(podFromTemplate({ namespace: ns, name: suffixes.next(owner.name), template, owner, source, labels }));
+      this.out.push(stampPod(ns, suffixes.next(owner.name), template, owner, source, labels));
     }
   }
 
