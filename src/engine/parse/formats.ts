@@ -19,7 +19,9 @@ export function isIPv6(text: string): boolean {
   let words = 0;
   for (let i = 0; i < all.length; i++) {
     const g = all[i] ?? '';
-    if (i === all.length - 1 && g.includes('.')) {
+    // A dotted IPv4 may only end the address (`::ffff:1.2.3.4`, never `1.2.3.4::`).
+    const endsAddress = i === all.length - 1 && (halves.length === 1 || tail.length > 0);
+    if (endsAddress && g.includes('.')) {
       if (parseIPv4(g) === null) return false;
       words += 2;
     } else if (/^[0-9a-fA-F]{1,4}$/.test(g)) {
