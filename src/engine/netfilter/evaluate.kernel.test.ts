@@ -1,0 +1,119 @@
+/**
+ * The evaluator against the kernel itself: load a rule set in a throwaway netns, send one UDP
+ * datagram 127.0.0.1:40000 → 127.0.0.1:53 over `lo` (a socket listens, so nothing else is sent),
+ * read the counters back with `iptables-save -c`, and check that exactly the rules the kernel
+ * counted — and the policy, when it decided — are the ones our evaluator reports as hits for
+ * filter/OUTPUT.
+ */
+import { execFileSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { evaluateHook, parseIptables } from './index';
+import type { NetfilterPacket, Ruleset } from './types';
+
+const SEND = `
+import socket
+r = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); r.bind(('127.0.0.1', 53))
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(('127.0.0.1', 40000))
+try:
+    s.sendto(b'x', ('127.0.0.1', 53))
+except OSError:
+    pass  # dropped in OUTPUT: sendto fails with EPERM
+`;
+
+function kernelCounters(rules: string): Ruleset {
+  const ns = `pw-netfilter-ev-${process.pid}`;
+  const run = (...args: string[]) => execFileSync('ip', ['netns', 'exec', ns, ...args], { encoding: 'utf8' });
+  execFileSync('ip', ['netns', 'add', ns]);
+  try {
+    execFileSync('ip', ['-n', ns, 'link', 'set', 'lo', 'up']);
+    execFileSync('ip', ['netns', 'exec', ns, 'iptables-restore'], { input: rules });
+    run('python3', '-c', SEND);
+    const { ruleset, problems } = parseIptables(run('iptables-save', '-c', '-t', 'filter'));
+    expect(problems).toEqual([]);
+    return ruleset;
+  } finally {
+    execFileSync('ip', ['netns', 'del', ns]);
+  }
+}
+
+const PACKET: NetfilterPacket = {
+  src: '127.0.0.1', dst: '127.0.0.1', proto: 'udp', sport: 40000, dport: 53, mark: 0,
+  outIface: 'lo', ctState: 'NEW', ctNat: { dnat: false, snat: false },
+};
+
+function compare(rules: string) {
+  const { ruleset, problems } = parseIptables(rules);
+  expect(problems).toEqual([]);
+  const ours = evaluateHook(ruleset, 'filter', 'OUTPUT', PACKET, {
+    addressType: (ip) => (ip.startsWith('127.') ? 'LOCAL' : 'UNICAST'),
+    ipsets: [],
+    chooseRandom: () => false,
+  });
+  expect(ours.problems).toEqual([]);
+  const kernel = kernelCounters(rules);
+  const counted: string[] = [];
+  const filter = kernel.tables.find((t) => t.name === 'filter');
+  for (const c of filter?.chains ?? []) {
+    c.rules.forEach((r, i) => {
+      for (let n = 0; n < (r.counters?.packets ?? 0); n++) counted.push(`${c.name}#${i}`);
+    });
+  }
+  expect(counted.length).toBeGreaterThan(0);
+  const ourHits = ours.hits.filter((h) => h.ref.index >= 0).map((h) => `${h.ref.chain}#${h.ref.index}`);
+  expect(ourHits.sort()).toEqual(counted.sort());
+  const output = filter?.chains.find((c) => c.name === 'OUTPUT');
+  expect(ours.byPolicy).toBe((output?.counters?.packets ?? 0) > 0);
+  return ours;
+}
+
+const table = (policy: string, chains: string[], body: string[]) =>
+  ['*filter', ':INPUT ACCEPT [0:0]', ':FORWARD ACCEPT [0:0]', `:OUTPUT ${policy} [0:0]`, ...chains.map((c) => `:${c} - [0:0]`), ...body, 'COMMIT', ''].join('\n');
+
+describe('evaluator hits = kernel counters (filter OUTPUT, one UDP packet on lo)', () => {
+  it('jump, goto, RETURN from a goto-ed chain, MARK then mark match, multiport', () => {
+    const r = compare(table('ACCEPT', ['A', 'B', 'C'], [
+      '-A OUTPUT -p udp --dport 53 -j A',
+      '-A OUTPUT -p udp -j MARK --set-mark 0x1',
+      '-A OUTPUT -m mark --mark 0x1 -j B',
+      '-A OUTPUT -j ACCEPT',
+      '-A A -g C',
+      '-A A -j DROP',
+      '-A B -p udp -m multiport --dports 50:60,99 -j RETURN',
+      '-A B -j DROP',
+      '-A C -m comment --comment "in C" -j RETURN',
+      '-A C -j DROP',
+    ]));
+    expect(r.verdict).toBe('ACCEPT');
+  });
+
+  it('RETURN at the top level and falling off the end both apply the policy', () => {
+    const r = compare(table('ACCEPT', ['A'], [
+      '-A OUTPUT -j A',
+      '-A OUTPUT ! -o lo -j DROP',
+      '-A OUTPUT -p udp --sport 39000:41000 -j RETURN',
+      '-A OUTPUT -j DROP',
+      '-A A -o l+ -j MARK --or-mark 0x4000',
+    ]));
+    expect(r.byPolicy).toBe(true);
+  });
+
+  it('goto from the built-in chain, then falling off the goto-ed chain: policy', () => {
+    compare(table('ACCEPT', ['G'], [
+      '-A OUTPUT -g G',
+      '-A OUTPUT -j DROP',
+      '-A G -p udp -j MARK --xor-mark 0x3',
+      '-A G -m mark ! --mark 0x3 -j DROP',
+    ]));
+  });
+
+  it('addrtype LOCAL, conntrack NEW, negated entry fields, nth every 1, DROP', () => {
+    const r = compare(table('ACCEPT', [], [
+      '-A OUTPUT -m addrtype --dst-type LOCAL -m conntrack --ctstate NEW -j MARK --set-xmark 0x10/0xff',
+      '-A OUTPUT ! -s 10.0.0.0/8 ! -d 127.0.0.2/32 -p udp ! --dport 54 -m statistic --mode nth --every 1 --packet 0',
+      '-A OUTPUT -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT',
+      '-A OUTPUT -m mark --mark 0x10/0xf0 -m addrtype ! --src-type UNICAST -j DROP',
+      '-A OUTPUT -j ACCEPT',
+    ]));
+    expect(r.verdict).toBe('DROP');
+  });
+});
