@@ -2,7 +2,7 @@
  * The state one trace carries while it walks: the model, the hops recorded so far, per-node
  * conntrack tables, the seeded PRNG and the forced endpoint (`--pick`).
  */
-import type { Cluster } from '../cluster/types';
+import type { Cluster, Pod } from '../cluster/types';
 import type { Dataplane, Netns, NodeDataplane } from '../dataplane/types';
 import type { IPv4 } from '../net/ipv4';
 import { seededPrng, type Prng } from '../prng';
@@ -74,6 +74,14 @@ export class WalkContext {
     if (nsId === 'host') return { node, nsId, ns: dp.host };
     const ns = dp.pods[nsId.replace(/^pod:/, '')];
     return ns ? { node, nsId: `pod:${nsId.replace(/^pod:/, '')}`, ns } : undefined;
+  }
+
+  private podIndex: Map<string, Pod> | undefined;
+
+  /** A pod by `<ns>/<name>` (indexed once: big clusters have tens of thousands). */
+  pod(key: string): Pod | undefined {
+    this.podIndex ??= new Map(this.cluster.pods.map((p) => [`${p.namespace}/${p.name}`, p]));
+    return this.podIndex.get(key);
   }
 
   ct(node: string): ConntrackTable {

@@ -6,7 +6,7 @@
  */
 import type { Interface } from '../dataplane/types';
 import { at, inNs, type Outcome, type Pkt, type WalkContext, type Where } from './context';
-import { lookupRoute, type RouteResult } from './routing';
+import { interfaceNamed, lookupRoute, type RouteResult } from './routing';
 import { receive } from './stack';
 import { deliver } from './socket';
 import { bridgeForward, intoBridge, weaveFastdp, weaveOwner } from './bridge';
@@ -14,7 +14,7 @@ import { decapsulate, encapIpip, encapVxlan } from './tunnel';
 import { wireFromNode } from './wire';
 
 export function ifaceOf(w: Where, name: string | undefined): Interface | undefined {
-  return name === undefined ? undefined : w.ns.interfaces.find((i) => i.name === name);
+  return interfaceNamed(w.ns, name);
 }
 
 /** The netns and interface at the other end of a veth. */

@@ -21,12 +21,6 @@ function prefixOf(dst: string): { net: number; len: number } | null {
   return parseCidr(dst);
 }
 
-function covers(dst: string, addr: number): number {
-  const p = prefixOf(dst);
-  if (!p) return -1;
-  return ((addr & maskOf(p.len)) >>> 0) === p.net ? p.len : -1;
-}
-
 /** `ip route` text: type, dst, via, dev, proto, scope, src, metric, flags. */
 export function formatRoute(r: Route): string {
   const parts: string[] = [];
@@ -43,24 +37,74 @@ export function formatRoute(r: Route): string {
   return parts.join(' ');
 }
 
-function best(routes: Route[], addr: number): Route | undefined {
-  let found: Route | undefined;
-  let foundLen = -1;
+/** A routing table indexed by prefix length, so a lookup costs one probe per length in use. */
+interface RouteIndex {
+  lengths: number[];
+  byLen: Map<number, Map<number, Route[]>>;
+}
+
+interface NetnsIndex {
+  local: RouteIndex;
+  main: RouteIndex;
+  addresses: Set<string>;
+  interfaces: Map<string, Interface>;
+  /** The first global address of any non-loopback interface, in ifindex order. */
+  anyGlobal: IPv4 | undefined;
+}
+
+const indexes = new WeakMap<Netns, NetnsIndex>();
+
+function indexRoutes(routes: Route[]): RouteIndex {
+  const byLen = new Map<number, Map<number, Route[]>>();
   for (const r of routes) {
-    const len = covers(r.dst, addr);
-    if (len < 0) continue;
-    if (len > foundLen || (len === foundLen && (r.metric ?? 0) < (found?.metric ?? 0))) {
-      found = r;
-      foundLen = len;
-    }
+    const p = prefixOf(r.dst);
+    if (!p) continue;
+    let m = byLen.get(p.len);
+    if (!m) byLen.set(p.len, (m = new Map()));
+    const list = m.get(p.net);
+    if (list) list.push(r);
+    else m.set(p.net, [r]);
   }
-  return found;
+  return { lengths: [...byLen.keys()].sort((a, b) => b - a), byLen };
+}
+
+function netnsIndex(ns: Netns): NetnsIndex {
+  let idx = indexes.get(ns);
+  if (!idx) {
+    idx = {
+      local: indexRoutes(ns.routes.filter((r) => r.table === 'local' && r.type === 'local')),
+      main: indexRoutes(ns.routes.filter((r) => r.table === 'main')),
+      addresses: new Set(ns.interfaces.flatMap((i) => i.addresses.map((a) => a.ip))),
+      interfaces: new Map(ns.interfaces.map((i) => [i.name, i])),
+      anyGlobal: [...ns.interfaces]
+        .sort((a, b) => a.index - b.index)
+        .filter((i) => i.kind !== 'loopback')
+        .flatMap((i) => i.addresses.filter((a) => a.scope === 'global' && !(a as { secondary?: boolean }).secondary))[0]?.ip,
+    };
+    indexes.set(ns, idx);
+  }
+  return idx;
+}
+
+/** Longest prefix first; among equal prefixes the lowest metric (the kernel's FIB order). */
+function best(index: RouteIndex, addr: number): Route | undefined {
+  for (const len of index.lengths) {
+    const list = index.byLen.get(len)!.get(((addr & maskOf(len)) >>> 0));
+    if (!list) continue;
+    let found = list[0]!;
+    for (const r of list) if ((r.metric ?? 0) < (found.metric ?? 0)) found = r;
+    return found;
+  }
+  return undefined;
+}
+
+export function interfaceNamed(ns: Netns, name: string | undefined): Interface | undefined {
+  return name === undefined ? undefined : netnsIndex(ns).interfaces.get(name);
 }
 
 /** True when `ip` is configured on any interface of the netns (or in 127/8). */
 export function isLocalAddress(ns: Netns, ip: IPv4): boolean {
-  if (ip.startsWith('127.')) return true;
-  return ns.interfaces.some((i) => i.addresses.some((a) => a.ip === ip));
+  return ip.startsWith('127.') || netnsIndex(ns).addresses.has(ip);
 }
 
 function sameSubnet(a: IPv4, b: IPv4, len: number): boolean {
@@ -74,7 +118,7 @@ function sameSubnet(a: IPv4, b: IPv4, len: number): boolean {
  * its first global address, else the first global address of any interface in ifindex order.
  */
 export function selectSource(ns: Netns, dev: string | undefined, nexthop: IPv4): IPv4 | undefined {
-  const iface = ns.interfaces.find((i) => i.name === dev);
+  const iface = interfaceNamed(ns, dev);
   const usable = (i: Interface) => i.addresses.filter((a) => a.scope !== 'host' && !(a as { secondary?: boolean }).secondary);
   if (iface) {
     const own = usable(iface);
@@ -82,27 +126,21 @@ export function selectSource(ns: Netns, dev: string | undefined, nexthop: IPv4):
     if (onSubnet) return onSubnet.ip;
     if (own[0]) return own[0].ip;
   }
-  const ordered = [...ns.interfaces].sort((a, b) => a.index - b.index);
-  for (const i of ordered) {
-    if (i.kind === 'loopback') continue;
-    const a = usable(i).find((x) => x.scope === 'global');
-    if (a) return a.ip;
-  }
-  return undefined;
+  return netnsIndex(ns).anyGlobal;
 }
 
 /** `ip route get <dst>`: undefined when nothing matches (ENETUNREACH). */
 export function lookupRoute(ns: Netns, dst: IPv4): RouteResult | undefined {
   const addr = parseIPv4(dst);
   if (addr === null) return undefined;
-  const local = ns.routes.filter((r) => r.table === 'local' && r.type === 'local');
-  let route = best(local, addr);
+  const idx = netnsIndex(ns);
+  let route = best(idx.local, addr);
   if (!route && isLocalAddress(ns, dst)) {
     // A netns built without an explicit local table still owns its addresses.
     const lo = ns.interfaces.find((i) => i.kind === 'loopback')?.name ?? 'lo';
     route = { table: 'local', type: 'local', dst, dev: lo, proto: 'kernel', scope: 'host', src: dst };
   }
-  if (!route) route = best(ns.routes.filter((r) => r.table === 'main'), addr);
+  if (!route) route = best(idx.main, addr);
   if (!route) return undefined;
   const nexthop = route.via ?? dst;
   const src = route.type === 'local' ? dst : (route.src ?? selectSource(ns, route.dev, nexthop));

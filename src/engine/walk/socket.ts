@@ -8,10 +8,7 @@ import type { Pod } from '../cluster/types';
 import { at, endpointText, type Outcome, type Pkt, type WalkContext, type Where } from './context';
 
 export function podOf(ctx: WalkContext, w: Where): Pod | undefined {
-  if (w.nsId.startsWith('pod:')) {
-    const key = w.nsId.slice(4);
-    return ctx.cluster.pods.find((p) => `${p.namespace}/${p.name}` === key);
-  }
+  if (w.nsId.startsWith('pod:')) return ctx.pod(w.nsId.slice(4));
   return undefined;
 }
 
