@@ -6,6 +6,8 @@
  * filter/OUTPUT.
  */
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { evaluateHook, parseIptables } from './index';
 import type { NetfilterPacket, Ruleset } from './types';
@@ -20,20 +22,33 @@ except OSError:
     pass  # dropped in OUTPUT: sendto fails with EPERM
 `;
 
-function kernelCounters(rules: string): Ruleset {
+function kernelCounters(rules: string, opts: { send?: string; setup?: string[][]; objects?: string; table?: string } = {}): Ruleset {
   const ns = `pw-netfilter-ev-${process.pid}`;
   const run = (...args: string[]) => execFileSync('ip', ['netns', 'exec', ns, ...args], { encoding: 'utf8' });
   execFileSync('ip', ['netns', 'add', ns]);
   try {
     execFileSync('ip', ['-n', ns, 'link', 'set', 'lo', 'up']);
+    for (const cmd of opts.setup ?? []) execFileSync('ip', ['-n', ns, ...cmd]);
+    if (opts.objects) run('python3', join(import.meta.dirname, 'fixtures', 'netlink-objects.py'), opts.objects);
     execFileSync('ip', ['netns', 'exec', ns, 'iptables-restore'], { input: rules });
-    run('python3', '-c', SEND);
-    const { ruleset, problems } = parseIptables(run('iptables-save', '-c', '-t', 'filter'));
+    run('python3', '-c', opts.send ?? SEND);
+    const { ruleset, problems } = parseIptables(run('iptables-save', '-c', '-t', opts.table ?? 'filter'));
     expect(problems).toEqual([]);
     return ruleset;
   } finally {
     execFileSync('ip', ['netns', 'del', ns]);
   }
+}
+
+/** `chain#index` once per packet the kernel counted on that rule. */
+function countedHits(ruleset: Ruleset, table: string): string[] {
+  const out: string[] = [];
+  for (const c of ruleset.tables.find((t) => t.name === table)?.chains ?? []) {
+    c.rules.forEach((r, i) => {
+      for (let n = 0; n < (r.counters?.packets ?? 0); n++) out.push(`${c.name}#${i}`);
+    });
+  }
+  return out;
 }
 
 const PACKET: NetfilterPacket = {
@@ -51,13 +66,8 @@ function compare(rules: string) {
   });
   expect(ours.problems).toEqual([]);
   const kernel = kernelCounters(rules);
-  const counted: string[] = [];
+  const counted = countedHits(kernel, 'filter');
   const filter = kernel.tables.find((t) => t.name === 'filter');
-  for (const c of filter?.chains ?? []) {
-    c.rules.forEach((r, i) => {
-      for (let n = 0; n < (r.counters?.packets ?? 0); n++) counted.push(`${c.name}#${i}`);
-    });
-  }
   expect(counted.length).toBeGreaterThan(0);
   const ourHits = ours.hits.filter((h) => h.ref.index >= 0).map((h) => `${h.ref.chain}#${h.ref.index}`);
   expect(ourHits.sort()).toEqual(counted.sort());
@@ -115,5 +125,44 @@ describe('evaluator hits = kernel counters (filter OUTPUT, one UDP packet on lo)
       '-A OUTPUT -j ACCEPT',
     ]));
     expect(r.verdict).toBe('DROP');
+  });
+});
+
+describe('kube-proxy + Calico nat path = kernel counters (fixtures/kube-proxy-calico.rules)', () => {
+  it('a UDP DNS query to 10.96.0.10 from the node: KUBE-SERVICES → KUBE-SVC → KUBE-SEP DNAT, then MASQUERADE', () => {
+    const fixture = readFileSync(join(import.meta.dirname, 'fixtures', 'kube-proxy-calico.rules'), 'utf8');
+    const nat = `${fixture.slice(fixture.indexOf('*nat'))}`;
+    const kernel = kernelCounters(nat, {
+      table: 'nat',
+      objects: join(import.meta.dirname, 'fixtures', 'kube-proxy-calico.rules.objects'),
+      // A veth whose peer stays down swallows what leaves: nothing goes outside this namespace.
+      setup: [
+        ['link', 'add', 'd0', 'type', 'veth', 'peer', 'name', 'd1'],
+        ['addr', 'add', '192.168.10.101/24', 'dev', 'd0'],
+        ['link', 'set', 'd0', 'up'],
+        ['route', 'add', 'default', 'dev', 'd0'],
+      ],
+      send: "import socket\ns = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(('192.168.10.101', 40000))\ns.sendto(b'x', ('10.96.0.10', 53))\n",
+    });
+    const counted = countedHits(kernel, 'nat');
+    expect(counted.length).toBeGreaterThan(0);
+    const { ruleset } = parseIptables(nat);
+    const env = {
+      addressType: (ip: string) => (ip === '192.168.10.101' || ip.startsWith('127.') ? 'LOCAL' as const : 'UNICAST' as const),
+      ipsets: ['cali40all-hosts-net', 'cali40masq-ipam-pools', 'cali40all-ipam-pools'].map((name) => ({ name, type: 'hash:net' as const, members: [] })),
+      // The kernel drew its own random numbers: replay its choice (a statistic rule counted = it matched).
+      chooseRandom: (_p: number, at: { chain: string; index: number }) => counted.includes(`${at.chain}#${at.index}`),
+    };
+    const first: NetfilterPacket = { ...PACKET, src: '192.168.10.101', dst: '10.96.0.10', outIface: 'd0' };
+    const out = evaluateHook(ruleset, 'nat', 'OUTPUT', first, env);
+    expect(out.nat?.kind).toBe('DNAT');
+    const after: NetfilterPacket = {
+      ...out.packet, dst: out.nat?.toIp ?? '', dport: out.nat?.toPort ?? 0, ctNat: { dnat: true, snat: false },
+    };
+    const post = evaluateHook(ruleset, 'nat', 'POSTROUTING', after, env);
+    expect(post.nat).toMatchObject({ kind: 'MASQUERADE', randomFully: true });
+    expect([...out.problems, ...post.problems]).toEqual([]);
+    const ours = [...out.hits, ...post.hits].filter((h) => h.ref.index >= 0).map((h) => `${h.ref.chain}#${h.ref.index}`);
+    expect(ours.sort()).toEqual([...counted].sort());
   });
 });
