@@ -37,7 +37,8 @@ export function labUnavailable(): string | null {
 
 /** python3 for the ICMP agent (raw socket), or null when there is none. */
 export function python(): string | null {
-  const r = run('sh', ['-c', 'command -v python3']);
+  // The real interpreter, not a version-manager shim (those take a second to start).
+  const r = run('python3', ['-c', 'import sys; print(sys.executable)']);
   return r.status === 0 ? r.stdout.trim() : null;
 }
 

@@ -29,6 +29,12 @@ export function parseSaveCounters(node: string, text: string): CountedRule[] {
       seen.clear();
       continue;
     }
+    // Built-in chains count the packets their policy decided: the walker lists those as `-P CHAIN POLICY`.
+    const policy = /^:(\S+) (ACCEPT|DROP) \[(\d+):(\d+)\]$/.exec(line);
+    if (policy) {
+      out.push({ node, table, chain: policy[1]!, index: -1, text: `-P ${policy[1]} ${policy[2]}`, packets: Number(policy[3]) });
+      continue;
+    }
     const m = /^\[(\d+):(\d+)\] (-A (\S+).*)$/.exec(line);
     if (!m) continue;
     const chain = m[4]!;

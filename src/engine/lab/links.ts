@@ -107,9 +107,19 @@ export function nodeLinks(nd: NodeDataplane, layout: LabLayout, ln: LabNode, not
         notes.push(`${nd.node}: ${i.name} is an Open vSwitch datapath in the model; the lab builds a Linux bridge instead`);
         create.add(`ip -n ${ns} link add ${name}${linkOpts(i)} type bridge  # Open vSwitch datapath in the model`);
         break;
-      case 'vxlan':
-        create.add(vxlanCommand(ns, i, hostNames));
+      case 'vxlan': {
+        const ovs = nd.host.interfaces.find((x) => x.name === i.master && x.kind === 'openvswitch');
+        if (ovs && !nd.host.fdb.some((f) => f.dev === i.name && f.dst)) {
+          // Weave fastdp programs the datapath's flows per peer; a Linux VXLAN port that floods to
+          // every other node and learns remote MACs carries the same frames over the same UDP port.
+          notes.push(`${nd.node}: ${i.name} is a flow-based vport of the Open vSwitch datapath in the model; the lab builds a learning VXLAN device that floods to every other node`);
+          create.add(vxlanCommand(ns, { ...i, vxlan: { ...i.vxlan!, learning: true } }, hostNames));
+          for (const other of layout.nodes.filter((n) => n.node !== nd.node)) {
+            masters.add(`ip netns exec ${ns} bridge fdb append 00:00:00:00:00:00 dev ${sh(labIfName(i.name))} dst ${other.ip} self permanent`);
+          }
+        } else create.add(vxlanCommand(ns, i, hostNames));
         break;
+      }
       case 'ipip':
         ipipDevices.push(i.name);
         create.add(
