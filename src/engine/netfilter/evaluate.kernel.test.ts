@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { evaluateHook, parseIptables } from './index';
+import { conntrackCreate, evaluateHook, formatConntrackEntry, newConntrackTable, parseIptables } from './index';
 import type { NetfilterPacket, Ruleset } from './types';
 
 const SEND = `
@@ -22,6 +22,9 @@ except OSError:
     pass  # dropped in OUTPUT: sendto fails with EPERM
 `;
 
+/** The conntrack entries of the last run (/proc/net/nf_conntrack inside the namespace). */
+let lastConntrack = '';
+
 function kernelCounters(rules: string, opts: { send?: string; setup?: string[][]; objects?: string; table?: string } = {}): Ruleset {
   const ns = `pw-netfilter-ev-${process.pid}`;
   const run = (...args: string[]) => execFileSync('ip', ['netns', 'exec', ns, ...args], { encoding: 'utf8' });
@@ -32,6 +35,7 @@ function kernelCounters(rules: string, opts: { send?: string; setup?: string[][]
     if (opts.objects) run('python3', join(import.meta.dirname, 'fixtures', 'netlink-objects.py'), opts.objects);
     execFileSync('ip', ['netns', 'exec', ns, 'iptables-restore'], { input: rules });
     run('python3', '-c', opts.send ?? SEND);
+    lastConntrack = run('cat', '/proc/net/nf_conntrack');
     const { ruleset, problems } = parseIptables(run('iptables-save', '-c', '-t', opts.table ?? 'filter'));
     expect(problems).toEqual([]);
     return ruleset;
@@ -164,5 +168,17 @@ describe('kube-proxy + Calico nat path = kernel counters (fixtures/kube-proxy-ca
     expect([...out.problems, ...post.problems]).toEqual([]);
     const ours = [...out.hits, ...post.hits].filter((h) => h.ref.index >= 0).map((h) => `${h.ref.chain}#${h.ref.index}`);
     expect(ours.sort()).toEqual([...counted].sort());
+
+    // Conntrack: the kernel's entry for this flow, in the same layout as `conntrack -L` (the
+    // kernel adds "ipv4     2 " and "zone=…"; MASQUERADE --random-fully chose the source port).
+    const line = lastConntrack.split('\n').find((l) => l.includes('dst=10.96.0.10')) ?? '';
+    expect(line).toContain('[UNREPLIED]');
+    const kernelPort = Number(/ dport=(\d+) mark=/.exec(line)?.[1]);
+    const made = conntrackCreate(newConntrackTable('node'), { proto: 'udp', src: '192.168.10.101', dst: '10.96.0.10', sport: 40000, dport: 53 }, {
+      dnat: { ip: out.nat?.toIp ?? '', port: out.nat?.toPort ?? 0 },
+      ...(kernelPort !== 40000 ? { snat: { ip: '192.168.10.101', port: kernelPort } } : {}),
+    });
+    const kernelView = line.replace(/^ipv4 +2 /, '').replace(/ zone=\d+/, '').replace(/use=\d+/, 'use=1').replace(/^(udp +17) \d+ /, '$1 29 ');
+    expect(formatConntrackEntry(made.entry)).toBe(kernelView.trim());
   });
 });
