@@ -96,7 +96,7 @@ export function buildCalicoNode(cluster: Cluster, node: ClusterNode): { host: Ne
     if (vxlanAddr) host.addAddress('vxlan.calico', vxlanAddr, 32);
   }
 
-  for (const block of node.calicoBlocks) host.addRoute({ type: 'blackhole', dst: block, ...owner });
+  for (const block of node.calicoBlocks) host.addRoute(Object.assign({ type: 'blackhole' as const, dst: block }, owner));
   addRemoteBlocks(cluster, node, host, tunnels);
 
   const pods: Record<string, Netns> = {};

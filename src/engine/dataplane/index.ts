@@ -54,11 +54,20 @@ export function buildDataplane(cluster: Cluster): Dataplane {
   for (const node of cluster.nodes) {
     const { host, pods } = buildNode(cluster, node);
     const hostNetworkResolvConf: Record<string, ResolvConf> = {};
+    const resolvMemo = new Map<string, ResolvConf>();
     for (const pod of podsOf.get(node.name) ?? []) {
       const key = `${pod.namespace}/${pod.name}`;
       const ns = pods[key];
-      if (ns) ns.resolvConf = podResolvConf(cluster, node, pod);
-      else if (pod.hostNetwork) hostNetworkResolvConf[key] = podResolvConf(cluster, node, pod);
+      if (!ns && !pod.hostNetwork) continue;
+      // Pods of one namespace and policy without their own dnsConfig share one (read-only) value.
+      const memoKey = pod.dnsConfig ? undefined : `${pod.namespace}|${pod.dnsPolicy}|${pod.hostNetwork}`;
+      let conf = memoKey ? resolvMemo.get(memoKey) : undefined;
+      if (!conf) {
+        conf = podResolvConf(cluster, node, pod);
+        if (memoKey) resolvMemo.set(memoKey, conf);
+      }
+      if (ns) ns.resolvConf = conf;
+      else hostNetworkResolvConf[key] = conf;
     }
     nodes[node.name] = withLazyIptables({ node: node.name, host, pods, hostNetworkResolvConf }, cluster, node);
   }

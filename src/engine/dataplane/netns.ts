@@ -32,11 +32,10 @@ export class NetnsBuilder {
     // `lo` with 127.0.0.1/8, as the kernel sets it up in every netns (what addAddress would add, unrolled).
     const lo = this.addLink({ name: 'lo', kind: 'loopback', mtu: 65536, mac: '00:00:00:00:00:00' });
     lo.addresses.push({ ip: '127.0.0.1', prefixLen: 8, scope: 'host' });
-    const k = { table: 'local', dev: 'lo', proto: 'kernel', src: '127.0.0.1' } as const;
     this.ns.routes.push(
-      { ...k, type: 'local', dst: '127.0.0.1', scope: 'host' },
-      { ...k, type: 'local', dst: '127.0.0.0/8', scope: 'host' },
-      { ...k, type: 'broadcast', dst: '127.255.255.255', scope: 'link' },
+      { table: 'local', type: 'local', dst: '127.0.0.1', dev: 'lo', proto: 'kernel', scope: 'host', src: '127.0.0.1' },
+      { table: 'local', type: 'local', dst: '127.0.0.0/8', dev: 'lo', proto: 'kernel', scope: 'host', src: '127.0.0.1' },
+      { table: 'local', type: 'broadcast', dst: '127.255.255.255', dev: 'lo', proto: 'kernel', scope: 'link', src: '127.0.0.1' },
     );
   }
 
@@ -108,7 +107,11 @@ export class NetnsBuilder {
   }
 
   addRoute(route: Omit<Route, 'table' | 'type'> & Partial<Pick<Route, 'table' | 'type'>>): void {
-    this.ns.routes.push({ table: 'main', type: 'unicast', ...route });
+    // Filled in place rather than spread: this runs for every route of every pod.
+    const r = route as Route;
+    r.table ??= 'main';
+    r.type ??= 'unicast';
+    this.ns.routes.push(r);
   }
 
   addNeighbour(n: Neighbour): void {
