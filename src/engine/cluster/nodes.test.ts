@@ -36,6 +36,12 @@ describe('nodes', () => {
     ]);
   });
 
+  it('keeps pods off a cordoned node (spec.unschedulable → node.kubernetes.io/unschedulable:NoSchedule)', () => {
+    const { cluster } = buildCluster(manifests(node('a', '10.0.0.1', { spec: { unschedulable: true } }), node('b', '10.0.0.2')));
+    expect(cluster.nodes[0]?.taints).toEqual([{ key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' }]);
+    expect(cluster.pods.filter((p) => p.labels['k8s-app'] === 'kube-dns').map((p) => p.node)).toEqual(['b', 'b']);
+  });
+
   it('uses the Calico IPv4Address annotation for address and prefix, and the VXLAN tunnel annotation', () => {
     const { cluster } = buildCluster(manifests(
       profile({ calico: { encapsulation: 'VXLAN' } }),

@@ -107,6 +107,12 @@ function fromNodeObject(o: ManifestObject, problems: Problem[]): NodeDraft {
   // Exported state (it has a status) lists every taint: none listed means none, even on a control plane.
   else if (asRecord(o.body['status'])) d.taints = [];
   if (CONTROL_PLANE_LABEL in d.labels || 'node-role.kubernetes.io/master' in d.labels) d.role = 'control-plane';
+  // A cordoned node: the node lifecycle controller mirrors spec.unschedulable as this taint.
+  if (at(o.body, 'spec', 'unschedulable') === true) {
+    const taints = d.taints ?? (d.role === 'control-plane' ? [{ ...CONTROL_PLANE_TAINT }] : []);
+    if (!taints.some((t) => t.key === 'node.kubernetes.io/unschedulable')) taints.push({ key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' });
+    d.taints = taints;
+  }
   return d;
 }
 
