@@ -101,8 +101,8 @@ export class WalkContext {
     explain: string,
     opts: { iface?: string; commands?: string[] } = {},
   ): Hop {
-    const h: Hop = { seq: this.hops.length + 1, node: at.node, netns: at.netns, kind, packet: headers(pkt), detail, explain };
-    if (opts.iface !== undefined) h.iface = opts.iface;
+    // Keys in the order DESIGN §6 lists them, so `--json` reads top-down.
+    const h: Hop = { seq: this.hops.length + 1, node: at.node, netns: at.netns, ...(opts.iface !== undefined ? { iface: opts.iface } : {}), kind, packet: headers(pkt), detail, explain };
     if (opts.commands?.length) h.commands = opts.commands;
     this.hops.push(h);
     return h;
@@ -110,9 +110,14 @@ export class WalkContext {
 }
 
 export function headers(p: Pkt): PacketHeaders {
-  const h: PacketHeaders = { src: p.src, dst: p.dst, proto: p.proto, ttl: p.ttl };
-  if (p.sport !== undefined) h.sport = p.sport;
-  if (p.dport !== undefined) h.dport = p.dport;
+  const h: PacketHeaders = {
+    src: p.src,
+    dst: p.dst,
+    ...(p.sport !== undefined ? { sport: p.sport } : {}),
+    ...(p.dport !== undefined ? { dport: p.dport } : {}),
+    proto: p.proto,
+    ttl: p.ttl,
+  };
   if (p.outer) h.outer = { ...p.outer };
   return h;
 }
