@@ -56,4 +56,22 @@ describe('DNS records', () => {
     expect(r('_x._tcp.h.default.svc.cluster.local')).toEqual(['0 100 1 10-1-2-3.h.default.svc.cluster.local']);
     expect(r('10-1-2-3.h.default.svc.cluster.local')).toEqual(['10.1.2.3']);
   });
+
+  it('headless with publishNotReadyAddresses answers for not-ready pods; hostname needs subdomain = service', () => {
+    const pod = (name: string, ip: string, ready: boolean, spec: Record<string, unknown>) => ({
+      apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default', labels: { app: 'x' } },
+      spec: { nodeName: 'k8s-w1', containers: [], ...spec },
+      status: { phase: 'Running', podIP: ip, conditions: [{ type: 'Ready', status: ready ? 'True' : 'False' }] },
+    });
+    const build = (publish: boolean) => buildCluster(manifests(
+      pod('a', '172.16.0.70', true, { hostname: 'alpha', subdomain: 'x' }),
+      pod('b', '172.16.0.71', false, { hostname: 'beta', subdomain: 'other' }),
+      service('x', { clusterIP: 'None', publishNotReadyAddresses: publish, selector: { app: 'x' }, ports: [{ port: 80 }] }),
+    )).cluster.dnsRecords.filter((r) => r.type === 'A' && r.name.endsWith('x.default.svc.cluster.local')).map((r) => `${r.name} ${r.value}`);
+    expect(build(false)).toEqual(['x.default.svc.cluster.local 172.16.0.70', 'alpha.x.default.svc.cluster.local 172.16.0.70']);
+    expect(build(true)).toEqual([
+      'x.default.svc.cluster.local 172.16.0.70', 'x.default.svc.cluster.local 172.16.0.71',
+      'alpha.x.default.svc.cluster.local 172.16.0.70', '172-16-0-71.x.default.svc.cluster.local 172.16.0.71',
+    ]);
+  });
 });
