@@ -1,8 +1,8 @@
 /**
  * The chains Felix (iptables dataplane, Kubernetes defaults) keeps in the filter and nat tables of a
  * node, rule for rule as felix/rules (static.go, dispatch.go, endpoints.go, nat.go) renders them.
- * Simplifications, on purpose: the raw and mangle tables' cali chains are left out (they only police
- * host endpoints and RPF, which we do not model); NetworkPolicy is not rendered as cali-po-/cali-pi-
+ * Simplifications, on purpose: the raw table's cali chains are left out (host endpoints and the
+ * `-m rpfilter` check for workloads, which we do not model); NetworkPolicy is not rendered as cali-po-/cali-pi-
  * chains (the walker evaluates policies itself); workloads use the namespace profile and the
  * `default` service account's profile.
  */
@@ -119,7 +119,7 @@ function profileChains(pods: Pod[]): FelixChain[] {
   return [...out.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
 }
 
-export function felixRules(cluster: Cluster, node: ClusterNode): { filter: TableRules; nat: TableRules; ipsets: IpSet[] } {
+export function felixRules(cluster: Cluster, node: ClusterNode): { filter: TableRules; nat: TableRules; mangle: TableRules; ipsets: IpSet[] } {
   const pools = effectivePools(cluster);
   const ipip = pools.some((p) => p.ipipMode !== 'Never');
   const vxlan = pools.some((p) => p.vxlanMode !== 'Never');
@@ -209,6 +209,30 @@ export function felixRules(cluster: Cluster, node: ClusterNode): { filter: Table
     },
   ];
 
+  // mangle (StaticManglePreroutingChain / StaticManglePostroutingChain; IptablesMangleAllowAction ACCEPT).
+  const mangleChains: FelixChain[] = [
+    {
+      name: 'cali-PREROUTING',
+      rules: [
+        { match: felix.ctstate('RELATED,ESTABLISHED'), action: felix.accept },
+        { match: felix.markSet(MARK_ACCEPT), action: felix.accept },
+        { match: '', action: felix.jump('cali-from-host-endpoint') },
+        { match: felix.markSet(MARK_ACCEPT), action: felix.accept, comments: ['Host endpoint policy accepted packet.'] },
+      ],
+    },
+    {
+      name: 'cali-POSTROUTING',
+      rules: [
+        { match: felix.markSet(MARK_ACCEPT), action: felix.ret },
+        { match: '', action: felix.clearMark(ALL_CALICO_MARKS) },
+        { match: felix.ctstate('DNAT'), action: felix.jump('cali-to-host-endpoint') },
+        { match: felix.markSet(MARK_ACCEPT), action: felix.ret, comments: ['Host endpoint policy accepted packet.'] },
+      ],
+    },
+    { name: 'cali-from-host-endpoint', rules: [] },
+    { name: 'cali-to-host-endpoint', rules: [] },
+  ];
+
   const hook = (chain: string, target: string) => felixRestoreLines(chain, [{ match: '', action: felix.jump(target) }]);
   const filter: TableRules = {
     chains: filterChains.map((c) => c.name),
@@ -230,6 +254,13 @@ export function felixRules(cluster: Cluster, node: ClusterNode): { filter: Table
     rules: natChains.flatMap((c) => felixRestoreLines(c.name, c.rules)),
   };
 
+  const mangle: TableRules = {
+    chains: mangleChains.map((c) => c.name),
+    prepend: { PREROUTING: hook('PREROUTING', 'cali-PREROUTING'), POSTROUTING: hook('POSTROUTING', 'cali-POSTROUTING') },
+    append: {},
+    rules: mangleChains.flatMap((c) => felixRestoreLines(c.name, c.rules)),
+  };
+
   const nodeIps = cluster.nodes.map((n) => `${n.ip}/32`);
   const ipsets: IpSet[] = [
     { name: IPSET_ALL_POOLS, type: 'hash:net', members: pools.map((p) => p.cidr) },
@@ -237,5 +268,5 @@ export function felixRules(cluster: Cluster, node: ClusterNode): { filter: Table
   ];
   if (ipip) ipsets.push({ name: IPSET_ALL_HOSTS, type: 'hash:net', members: nodeIps });
   if (vxlan) ipsets.push({ name: IPSET_ALL_VXLAN, type: 'hash:net', members: nodeIps });
-  return { filter, nat, ipsets };
+  return { filter, nat, mangle, ipsets };
 }

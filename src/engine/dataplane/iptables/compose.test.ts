@@ -66,6 +66,7 @@ describe('node rule set composition', () => {
       for (const n of Object.values(buildDataplane(c).nodes)) {
         expect(n.iptablesProblems).toBeUndefined();
         expect(n.iptables.tables.map((t) => t.name).sort()).toEqual(['filter', 'mangle', 'nat', 'raw']);
+        if (c.settings.cni === 'calico') expect(n.iptables.tables.find((t) => t.name === 'mangle')!.chains.map((ch) => ch.name)).toContain('cali-PREROUTING');
       }
     }
   });

@@ -52,7 +52,7 @@ function cniParts(cluster: Cluster, node: ClusterNode): { tables: Map<TableName,
   switch (cluster.settings.cni) {
     case 'calico': {
       const r = felixRules(cluster, node);
-      tables.set('filter', r.filter).set('nat', r.nat);
+      tables.set('filter', r.filter).set('nat', r.nat).set('mangle', r.mangle);
       return { tables, ipsets: r.ipsets };
     }
     case 'flannel': {

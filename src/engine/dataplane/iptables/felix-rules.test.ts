@@ -39,6 +39,22 @@ describe('Felix rule hashes', () => {
     expect(h[1]).toBe('_wjq-Yrma8Ly1Svo');
   });
 
+  it('mangle cali-PREROUTING / cali-POSTROUTING', () => {
+    const accept = felix.markSet(0x10000);
+    expect(
+      felixRuleHashes('cali-PREROUTING', [
+        { match: felix.ctstate('RELATED,ESTABLISHED'), action: felix.accept },
+        { match: accept, action: felix.accept },
+        { match: '', action: felix.jump('cali-from-host-endpoint') },
+        { match: accept, action: felix.accept, comments: ['Host endpoint policy accepted packet.'] },
+      ]),
+    ).toEqual(['6BJqBjBC7crtA-7-', 'KX7AGNd6rMcDUai6', 'wNH7KsA3ILKJBsY9', 'Cg96MgVuoPm7UMRo']);
+    expect(felixRuleHashes('cali-POSTROUTING', [{ match: accept, action: felix.ret }, { match: '', action: felix.clearMark(0xf0000) }])).toEqual([
+      'NX-7roTexQ3fGRfU',
+      'nnqPh8lh2VOogSzX',
+    ]);
+  });
+
   it('GetLengthLimitedID keeps names that fit and hashes the rest', () => {
     expect(lengthLimitedId('cali-pro-', 'ksa.default.default')).toBe('cali-pro-ksa.default.default');
     const long = lengthLimitedId('cali-pro-', 'ksa.kube-system.coredns');
