@@ -97,11 +97,17 @@ function interestingChain(res: HookResult): string {
 
 function explainTable(table: TableName, hook: BuiltinChain, res: HookResult): string {
   const last = res.hits[res.hits.length - 1];
-  if (res.verdict === 'DROP') return `The ${table} table's ${hook} chain drops the packet${last ? ` (rule in ${last.ref.chain})` : ' by policy'}.`;
-  if (res.verdict === 'REJECT') return `The ${table} table's ${hook} chain rejects the packet${res.rejectWith ? ` with ${res.rejectWith}` : ''}${last ? ` (rule in ${last.ref.chain})` : ''}.`;
-  if (res.nat) return `The ${table} table's ${hook} chain matched ${res.hits.length} rule${res.hits.length === 1 ? '' : 's'} and ends in ${res.nat.kind}.`;
-  if (last) return `The ${table} table's ${hook} chain matched ${res.hits.length} rule${res.hits.length === 1 ? '' : 's'}, last ${last.ref.chain} → ${last.target}, and lets the packet continue.`;
-  return `The ${table} table's ${hook} chain accepts the packet by policy.`;
+  // The chains the packet walked, without immediate repeats (a RETURN back into the caller).
+  const path = res.chains.filter((c, i) => c !== res.chains[i - 1]).join(' → ');
+  const via = res.chains.length > 1 ? ` (${path})` : '';
+  if (res.verdict === 'DROP') return `The ${table} table's ${hook} chain drops the packet${last ? ` in ${last.ref.chain}` : ' by policy'}${via}.`;
+  if (res.verdict === 'REJECT') return `The ${table} table's ${hook} chain rejects the packet${res.rejectWith ? ` with ${res.rejectWith}` : ''}${last ? ` in ${last.ref.chain}` : ''}${via}.`;
+  if (res.nat) {
+    const to = res.nat.toIp ? ` to ${res.nat.toIp}${res.nat.toPort !== undefined ? `:${res.nat.toPort}` : ''}` : '';
+    return `The ${table} table's ${hook} chain walks ${path} and ends in ${res.nat.kind}${to}.`;
+  }
+  if (last && !res.byPolicy) return `The ${table} table's ${hook} chain walks ${path}; ${last.ref.chain} → ${last.target} lets the packet continue.`;
+  return `The ${table} table's ${hook} chain${via} lets the packet continue to the ${res.verdict === 'ACCEPT' ? 'ACCEPT' : res.verdict} policy.`;
 }
 
 /** Runs every table registered at `hook` in the host netns `w`; records one hop per table that acted. */

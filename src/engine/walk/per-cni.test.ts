@@ -113,4 +113,17 @@ describe.each(VARIANTS)('$name', (v) => {
     expect(t.delivered?.observedSource).toBe(w1.ip);
     expect(t.reply?.delivered).toMatchObject({ ip: ip('client'), observedSource: '198.51.100.7' });
   });
+
+  it('DNS: the lookup reaches CoreDNS through the kube-dns DNAT; an outside name is forwarded and masqueraded', () => {
+    const inZone = trace(m, { from: 'pod/default/client', to: 'dns:web', proto: 'tcp' });
+    expect(inZone.dns?.[0]).toMatchObject({ name: 'web.default.svc.cluster.local', type: 'A', answers: [svc.clusterIP] });
+    expect(inZone.verdict).toBe('delivered');
+    const outside = trace(m, { from: 'pod/default/client', to: 'dns:example.com', proto: 'tcp', port: 443 });
+    const upstream = m.cluster.settings.upstreamDNS[0]!;
+    const fwd = outside.hops.find((h) => h.kind === 'route' && h.packet.dst === upstream)!;
+    expect(fwd.netns).toMatch(/^pod:kube-system\/coredns-/);
+    const masq = outside.hops.find((h) => h.kind === 'nat' && h.detail.target === 'MASQUERADE' && h.packet.dst === upstream)!;
+    expect(masq.detail.rule).toMatch(v.egressChain);
+    expect(masq.packet.src).toBe(m.cluster.nodes.find((n) => n.name === fwd.node)!.ip);
+  });
 });
