@@ -12,15 +12,25 @@ import type { Trace, TraceRequest } from './types';
  * `masqAcrossNodes`: the bridge plugin's ipMasq chain masquerades everything that leaves the node's
  * own pod subnet (`-d <subnet> -j ACCEPT`, then `! -d 224.0.0.0/4 -j MASQUERADE`), pods included.
  */
-type Variant = { name: string; cni: string; encap?: string; podCIDR: string; egressChain: RegExp; towardsRemote: string; masqAcrossNodes?: boolean };
+type Variant = {
+  name: string;
+  cni: string;
+  encap?: string;
+  podCIDR: string;
+  egressChain: RegExp;
+  towardsRemote: string;
+  masqAcrossNodes?: boolean;
+  /** The node's pods share this bridge, so a same-node reply is bridged, not routed. */
+  bridge?: string;
+};
 
 const VARIANTS: Variant[] = [
   { name: 'Calico IPIP', cni: 'calico', encap: 'IPIP', podCIDR: '172.16.0.0/16', egressChain: /cali-nat-outgoing/, towardsRemote: 'tunl0' },
   { name: 'Calico VXLAN', cni: 'calico', encap: 'VXLAN', podCIDR: '172.16.0.0/16', egressChain: /cali-nat-outgoing/, towardsRemote: 'vxlan.calico' },
   { name: 'Calico no encapsulation', cni: 'calico', encap: 'None', podCIDR: '172.16.0.0/16', egressChain: /cali-nat-outgoing/, towardsRemote: 'eth0' },
-  { name: 'Flannel VXLAN', cni: 'flannel', podCIDR: '10.244.0.0/16', egressChain: /FLANNEL-POSTRTG/, towardsRemote: 'flannel.1' },
-  { name: 'Weave', cni: 'weave', podCIDR: '10.32.0.0/12', egressChain: /WEAVE/, towardsRemote: 'weave' },
-  { name: 'bridge plugin', cni: 'bridge', podCIDR: '172.16.0.0/16', egressChain: /CNI-/, towardsRemote: 'eth0', masqAcrossNodes: true },
+  { name: 'Flannel VXLAN', cni: 'flannel', podCIDR: '10.244.0.0/16', egressChain: /FLANNEL-POSTRTG/, towardsRemote: 'flannel.1', bridge: 'cni0' },
+  { name: 'Weave', cni: 'weave', podCIDR: '10.32.0.0/12', egressChain: /WEAVE/, towardsRemote: 'weave', bridge: 'weave' },
+  { name: 'bridge plugin', cni: 'bridge', podCIDR: '172.16.0.0/16', egressChain: /CNI-/, towardsRemote: 'eth0', masqAcrossNodes: true, bridge: 'cni0' },
 ];
 
 function manifests(v: Variant): string {
@@ -54,6 +64,13 @@ spec:
   type: NodePort
   selector: { app: web }
   ports: [{ name: http, port: 80, targetPort: http, nodePort: 30080 }]
+---
+apiVersion: v1
+kind: Service
+metadata: { name: nb, namespace: default }
+spec:
+  selector: { app: neighbour }
+  ports: [{ name: http, port: 80, targetPort: http }]
 `;
 }
 
@@ -92,6 +109,20 @@ describe.each(VARIANTS)('$name', (v) => {
       expect(t.delivered).toMatchObject({ ip: ip('web-0'), port: 80, observedSource: ip('client') });
     }
     expect(t.reply?.delivered?.observedSource).toBe(svc.clusterIP);
+  });
+
+  it('pod → ClusterIP with the endpoint on the same node: the reply is un-DNATed, bridged or routed', () => {
+    const nb = m.cluster.services.find((x) => x.name === 'nb')!;
+    const t = trace(m, { from: 'pod/default/client', to: 'svc/default/nb', proto: 'tcp' });
+    expect(t.delivered).toMatchObject({ ip: ip('neighbour'), observedSource: ip('client') });
+    // On a bridge the reply goes pod → pod at L2; only br_netfilter's conntrack pass on the bridge
+    // restores the cluster IP as its source (why kube-proxy needs bridge-nf-call-iptables=1).
+    const unDnat = t.reply!.hops.find((h) => h.kind === 'conntrack' && h.packet.src === nb.clusterIP)!;
+    if (v.bridge) {
+      expect(unDnat.iface).toBe(v.bridge);
+      expect(t.reply!.hops.some((h) => h.kind === 'route' && h.netns === 'host')).toBe(false);
+    }
+    expect(t.reply?.delivered).toMatchObject({ pod: 'default/client', observedSource: nb.clusterIP });
   });
 
   it('external → NodePort on a node without the endpoint: MASQUERADE to the address of the device towards the pod', () => {
