@@ -126,13 +126,23 @@ function compileChain(chain: Chain, chains: Map<string, Chain>, indexMinRules: n
 
 const cache = new WeakMap<Ruleset, CompiledRuleset>();
 
+/** Chains per table when compiled: a changed count means someone edited the rule set since. */
+const shapes = new WeakMap<CompiledRuleset, number[]>();
+
+const shapeOf = (ruleset: Ruleset) => ruleset.tables.map((t) => t.chains.length);
+
 /**
  * `indexMinRules` only matters on the first call for a Ruleset (the result is cached); tests use
- * it to compare indexed and plain evaluation.
+ * it to compare indexed and plain evaluation. Rule sets are meant to be built, then evaluated; a
+ * table or chain that grew or shrank since is noticed and recompiled (`invalidate` forces it).
  */
 export function compileRuleset(ruleset: Ruleset, opts: { indexMinRules?: number } = {}): CompiledRuleset {
   const hit = cache.get(ruleset);
-  if (hit) return hit;
+  if (hit) {
+    const shape = shapes.get(hit);
+    const now = shapeOf(ruleset);
+    if (shape && shape.length === now.length && shape.every((n, i) => n === now[i])) return hit;
+  }
   const tables = new Map<TableName, Map<string, CompiledChain>>();
   for (const t of ruleset.tables) {
     const byName = new Map(t.chains.map((c) => [c.name, c]));
@@ -142,7 +152,13 @@ export function compileRuleset(ruleset: Ruleset, opts: { indexMinRules?: number 
   }
   const out = { tables };
   cache.set(ruleset, out);
+  shapes.set(out, shapeOf(ruleset));
   return out;
+}
+
+/** Drops the compiled form of a rule set that was edited in place. */
+export function invalidate(ruleset: Ruleset): void {
+  cache.delete(ruleset);
 }
 
 /** The rule positions of a chain a packet can match, in chain order. */

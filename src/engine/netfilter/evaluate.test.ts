@@ -321,3 +321,12 @@ describe('raw table', () => {
     expect(r.packet.ctState).toBe('UNTRACKED');
   });
 });
+
+describe('rule sets edited after evaluation', () => {
+  it('a rule appended to a chain already evaluated is seen by the next evaluation', () => {
+    const rs = filter('-A INPUT -p udp -j DROP', 'ACCEPT', ['A']);
+    expect(run(rs).verdict).toBe('ACCEPT');
+    rs.tables[0]?.chains.find((c) => c.name === 'INPUT')?.rules.push({ matches: [], target: { name: 'DROP', goto: false, options: [] } });
+    expect(run(rs).verdict).toBe('DROP');
+  });
+});

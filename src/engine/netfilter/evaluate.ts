@@ -7,7 +7,7 @@
  * applied. MARK changes the packet and goes on. Counters are not touched: the result lists the hits.
  */
 import { parseIPv4 } from '../net/ipv4';
-import { candidates, compileRuleset, type AddrField, type CompiledChain, type CompiledRule } from './compile';
+import { candidates, compileRuleset, invalidate, type AddrField, type CompiledChain, type CompiledRule } from './compile';
 import { ifaceMatches, type MatchCtx } from './matches';
 import { rejectWith } from './modules';
 import type {
@@ -102,6 +102,23 @@ export function evaluateHook(
   packet: NetfilterPacket,
   env: NetfilterEnv,
 ): HookResult {
+  const first = evaluateCompiled(ruleset, table, hook, packet, env);
+  if (first !== STALE) return first;
+  // A chain was edited in place after it was compiled: compile again and start over.
+  invalidate(ruleset);
+  return evaluateCompiled(ruleset, table, hook, packet, env, true) as HookResult;
+}
+
+const STALE = Symbol('stale');
+
+function evaluateCompiled(
+  ruleset: Ruleset,
+  table: TableName,
+  hook: BuiltinChain,
+  packet: NetfilterPacket,
+  env: NetfilterEnv,
+  ignoreStale = false,
+): HookResult | typeof STALE {
   const compiled = compileRuleset(ruleset).tables.get(table);
   const pkt: NetfilterPacket = { ...packet };
   const result: HookResult = { verdict: 'ACCEPT', packet: pkt, hits: [], chains: [], byPolicy: false, problems: [] };
@@ -115,7 +132,9 @@ export function evaluateHook(
   const protoN = protoNumber(pkt.proto) ?? -1;
   const ctx: MatchCtx = { packet: pkt, env, ref: { table, chain: hook, index: 0 }, recent: [], problems: result.problems };
   const reported = new Set<CompiledRule>();
+  let stale = false;
   const enter = (chain: CompiledChain): Frame => {
+    if (chain.rules.length !== chain.chain.rules.length && !ignoreStale) stale = true;
     result.chains.push(chain.chain.name);
     return { chain, order: candidates(chain, pkt.dst, pkt.proto, pkt.dport), pos: 0 };
   };
@@ -140,6 +159,7 @@ export function evaluateHook(
   };
 
   for (let steps = 0; steps < MAX_STEPS; steps++) {
+    if (stale) return STALE;
     const { chain } = frame;
     const limit = frame.order ? frame.order.length : chain.rules.length;
     if (frame.pos >= limit) {
