@@ -73,7 +73,7 @@ class ManifestReader {
   }
 
   lastRef(): SourceRef {
-    return this.docIndex > 0 ? this.lines.ref(this.docIndex - 1, this.lastOffset) : { doc: -1, line: 1, col: 1 };
+    return this.lines.ref(Math.max(0, this.docIndex - 1), this.lastOffset);
   }
 
   read(): void {

@@ -4,22 +4,22 @@
  */
 import { Composer, Lexer, Parser, type Document, type Tags } from 'yaml';
 
-let yaml11Tags: Tags | undefined;
+const DROPPED_TAGS = new Set(['tag:yaml.org,2002:timestamp', 'tag:yaml.org,2002:binary', 'tag:yaml.org,2002:set', 'tag:yaml.org,2002:omap', 'tag:yaml.org,2002:pairs']);
+
+/** The last schema tag list seen and its filtered form: every document of a stream asks again. */
+let tagCache: { input: Tags; output: Tags } | undefined;
+
 /**
  * go-yaml v2 keeps timestamps and base-60 numbers as strings when decoding into untyped JSON, and
  * has no !!set/!!omap/!!pairs/!!binary values, so those YAML 1.1 tags are dropped: bodies stay
- * plain JSON (what crosses the worker boundary).
+ * plain JSON (what crosses the worker boundary). A `%YAML 1.2` document gets its own (core) list.
  */
 function kubernetesYaml11Tags(tags: Tags): Tags {
-  yaml11Tags ??= tags.filter((t) => {
-    if (typeof t === 'string') return true;
-    const format = 'format' in t ? t.format : undefined;
-    return (
-      format !== 'TIME' &&
-      !['tag:yaml.org,2002:timestamp', 'tag:yaml.org,2002:binary', 'tag:yaml.org,2002:set', 'tag:yaml.org,2002:omap', 'tag:yaml.org,2002:pairs'].includes(t.tag)
-    );
-  });
-  return yaml11Tags;
+  const cached = tagCache;
+  if (cached && cached.input.length === tags.length && cached.input.every((t, i) => t === tags[i])) return cached.output;
+  const output = tags.filter((t) => typeof t === 'string' || (!('format' in t && t.format === 'TIME') && !DROPPED_TAGS.has(t.tag)));
+  tagCache = { input: tags.slice(), output };
+  return output;
 }
 
 /**
