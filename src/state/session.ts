@@ -51,6 +51,8 @@ export interface SessionOptions {
   elk: ElkLayoutFn;
   /** Width/height of the canvas, so rows of nodes fill it. */
   canvasAspect: () => number;
+  /** A state to start from instead of the autosave (an opened share link). */
+  initial?: { text: string; scenario: Scenario; theme: AppData['theme'] } | null;
 }
 
 export interface Session {
@@ -104,7 +106,7 @@ export function startSession(options: SessionOptions): Session {
     const { scenario, topology } = store.getState();
     if (!topology || !scenario.from || !scenario.to) return;
     store.setState({ tracing: true });
-    const out = await client.trace({ from: scenario.from, to: scenario.to, proto: scenario.proto, ...(scenario.port !== null ? { port: scenario.port } : {}) });
+    const out = await client.trace({ from: scenario.from, to: scenario.to, proto: scenario.proto, ...(scenario.port !== null ? { port: scenario.port } : {}), ...(scenario.seed !== undefined ? { seed: scenario.seed } : {}), ...(scenario.pick ? { pick: scenario.pick } : {}) });
     if (out.status === 'superseded') return;
     if (out.status === 'failed') {
       store.setState({ tracing: false, traceError: out.message });
@@ -157,7 +159,9 @@ export function startSession(options: SessionOptions): Session {
   void loadPresets().then((presets) => {
     const first = presets[0];
     store.setState({ presets });
-    if (saved?.text) {
+    if (options.initial) {
+      store.setState({ ...options.initial, presetId: null });
+    } else if (saved?.text) {
       store.setState({
         text: saved.text,
         presetId: saved.presetId ?? null,

@@ -16,6 +16,9 @@ export interface Scenario {
   proto: L4Proto;
   /** Null lets the engine use the destination's own port. */
   port: number | null;
+  /** The walker's PRNG seed and a forced endpoint (`trace --seed/--pick`), as share links carry them. */
+  seed?: number;
+  pick?: string;
 }
 
 export type Direction = 'request' | 'reply';

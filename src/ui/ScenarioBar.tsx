@@ -4,6 +4,7 @@ import type { ScenarioEndpoint } from '../engine/topology/types';
 import type { L4Proto } from '../engine/walk/types';
 import { useAppStore, type AppData } from '../state/store';
 import { PresetsMenu } from './PresetsMenu';
+import { ShareButton } from './share/ShareDialog';
 
 const GROUPS: ScenarioEndpoint['group'][] = ['Pods', 'Nodes', 'Services', 'Node ports', 'Load balancers', 'External', 'DNS names'];
 
@@ -98,6 +99,7 @@ export function ScenarioBar() {
           {status}
         </span>
         <PresetsMenu />
+        <ShareButton />
         <button type="button" className="btn icon" aria-label={theme === 'dark' ? 'Switch to light theme' : 'Switch to dark theme'} onClick={() => setTheme(theme === 'dark' ? 'light' : 'dark')}>
           <svg width="16" height="16" viewBox="0 0 24 24" aria-hidden="true">
             {theme === 'dark' ? (

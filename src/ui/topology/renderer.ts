@@ -27,6 +27,8 @@ export interface TopologyRenderer {
   /** Fits the whole picture, or the trace's path when the whole would be too small to read. */
   framePath(animate?: boolean): void;
   zoomBy(factor: number): void;
+  /** Virtual-clock frame for exports: hop `index` with the packet `t` (0..1) of the way there. */
+  seekFrame(index: number, t: number): void;
   destroy(): void;
 }
 
@@ -199,6 +201,23 @@ export function createTopologyRenderer(svgEl: SVGSVGElement): TopologyRenderer {
       const x0 = Math.min(...xs) - pad;
       const y0 = Math.min(...ys) - pad;
       frame({ x: x0, y: y0, w: Math.max(...xs) + pad - x0, h: Math.max(...ys) + pad - y0 }, animate);
+    },
+    seekFrame(index, t) {
+      if (!geometry || !trace) return;
+      cancelAnimationFrame(raf);
+      const to = geometry.points[index];
+      if (!to) return;
+      const from = index > 0 ? geometry.points[index - 1] : undefined;
+      current = index;
+      markElements();
+      // As setHop's animation: the previous headers travel, the new ones appear on arrival.
+      if (!from || t >= 1) {
+        showHeaders(index);
+        placePacket(to);
+        return;
+      }
+      showHeaders(index - 1);
+      placePacket(along(from, geometry.segments[index] ?? [to], ease(Math.max(0, t))));
     },
     zoomBy(factor) {
       svg.transition().duration(200).call(z.scaleBy, factor);
