@@ -180,7 +180,7 @@ class ManifestReader {
       ignored = true;
       const served = apiVersionsOf(kind);
       if (served.length > 0) {
-        v.report('warning', 'wrong-api-version', ['apiVersion'], `${kind} ${show(name)} is ignored: ${show(apiVersion)} is not a supported apiVersion for ${kind} (use ${served.join(' or ')})`);
+        v.report('warning', 'wrong-api-version', ['apiVersion'], `${kind} ${show(name)} is ignored: ${kind} is served by ${served.join(' and ')}, not ${show(apiVersion)}`);
       } else {
         this.problems.push(problem('info', 'ignored-kind', `ignored: ${kind} ${show(name)} (${apiVersion}) is not a kind PacketWalk models`, locate(['kind']), 'kind'));
       }

@@ -78,7 +78,7 @@ describe('limits', () => {
     expect(objects).toEqual([]);
     expect(problems).toHaveLength(1);
     // The message shows the value JSON-escaped, never raw control characters.
-    expect(problems[0]!.message).toBe('spec.type: unsupported value "\\u0000<img onerror=x>": must be one of ClusterIP, NodePort, LoadBalancer, ExternalName');
+    expect(problems[0]!.message).toBe('type: unsupported value "\\u0000<img onerror=x>": must be one of ClusterIP, NodePort, LoadBalancer, ExternalName');
     const fine = parseManifests(text.replace(/spec: .*\n/, ''));
     expect(fine.problems).toEqual([]);
     expect(fine.objects[0]).toMatchObject({ name: huge, namespace: 'a\u0007b<script>' });

@@ -79,7 +79,7 @@ spec:
       // `  ports: [{port: 53, protocol: ` is 31 characters: `udp` starts at column 32.
       ['bad-enum', 'spec.ports[0].protocol', 8, 32],
     ]);
-    expect(parseManifests(text).problems[0]!.message).toBe('spec.type: unsupported value "NodePorts": must be one of ClusterIP, NodePort, LoadBalancer, ExternalName');
+    expect(parseManifests(text).problems[0]!.message).toBe('type: unsupported value "NodePorts": must be one of ClusterIP, NodePort, LoadBalancer, ExternalName');
     const pod = 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  dnsPolicy: clusterFirst\n  containers: [{name: c}]\n';
     expect(found(pod)).toEqual([['bad-enum', 'spec.dnsPolicy', 5, 14]]);
   });
@@ -125,7 +125,7 @@ spec:
       ['bad-type', 'spec.template.spec.containers', 13, 7],
     ]);
     // YAML 1.1 reads `1.10` as the number 1.1 and `yes` as true: the message says to quote them.
-    expect(r[0]!.message).toBe('metadata.labels.version: must be a string, got the number 1.1 (quote it to keep it as text)');
+    expect(r[0]!.message).toBe('version: must be a string, got the number 1.1 (quote it to keep it as text)');
     expect(r[1]!.message).toContain('got the boolean true (quote it');
   });
 
@@ -141,7 +141,7 @@ spec:
     expect(found(node)).toEqual([['missing-field', 'spec.taints[0].effect', 5, 12]]);
     // YAML 1.1: a node named `n` is the boolean false, as kubectl would read it.
     const n = parseManifests(node.replace('node-a', 'n')).problems[0]!;
-    expect([n.code, n.message]).toEqual(['missing-name', 'metadata.name: must be a non-empty string, got false (quote it to keep it as text)']);
+    expect([n.code, n.message]).toEqual(['missing-name', 'name: must be a non-empty string, got false (quote it to keep it as text)']);
   });
 
   it('accepts a ConfigMap only with string data (what the API server stores)', () => {

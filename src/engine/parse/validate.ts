@@ -20,6 +20,14 @@ export function formatPath(path: ObjectPath): string {
   return out;
 }
 
+/** The field's own name with its list indices: `spec.ports[0].port` → `port`, `externalIPs[1]`. */
+export function fieldLabel(path: ObjectPath): string {
+  let k = path.length - 1;
+  while (k >= 0 && typeof path[k] === 'number') k--;
+  if (k < 0) return formatPath(path);
+  return String(path[k]) + formatPath(path.slice(k + 1));
+}
+
 /** A value as the user would recognise it, short and with control characters escaped. */
 export function show(value: unknown): string {
   let text: string;
@@ -53,7 +61,9 @@ export class Validator {
   /** `path` may be the walker's scratch array: it is copied, never kept. */
   report(severity: 'error' | 'warning', code: string, path: ObjectPath, message: string, atKey = false): void {
     const where = formatPath(path);
-    const text = !where ? message : message.startsWith('is ') ? `${where} ${message}` : `${where}: ${message}`;
+    // The full path travels in `path` (formatProblem prints it); the message names the field only.
+    const label = fieldLabel(path);
+    const text = !label ? message : message.startsWith('is ') ? `${label} ${message}` : `${label}: ${message}`;
     this.problems.push(problem(severity, code, text, this.locate(path, atKey), where || undefined));
     if (severity === 'error') this.errors++;
   }
