@@ -178,12 +178,31 @@ export const MATCHES: Record<string, ExtensionDef> = {
     save: (opts) => {
       const l = find(opts, 'limit');
       const b = find(opts, 'limit-burst');
-      const rate = l ? arg0(l).replace(/\/(s|sec|second)$/, '/sec').replace(/\/(m|min|minute)$/, '/min')
-        .replace(/\/(h|hour)$/, '/hour').replace(/\/(d|day)$/, '/day') : '3/hour';
-      return ` --limit ${rate}${b && arg0(b) !== '5' ? ` --limit-burst ${arg0(b)}` : ''}`;
+      return ` --limit ${saveRate(l ? arg0(l) : '3/hour')}${b && arg0(b) !== '5' ? ` --limit-burst ${arg0(b)}` : ''}`;
     },
   },
 };
+
+/** libxt_limit: the kernel keeps the period (10000 · seconds-per-unit / rate); save picks the largest exact unit. */
+const LIMIT_SCALE = 10000;
+const RATE_UNITS: [string, number][] = [['day', 86400], ['hour', 3600], ['min', 60], ['sec', 1]];
+
+function saveRate(text: string): string {
+  const m = /^(\d+)(?:\/([a-z]+))?$/i.exec(text);
+  const r = m ? Number(m[1]) : 0;
+  const unit = (m?.[2] ?? 'sec').toLowerCase();
+  const per = RATE_UNITS.find(([name]) => (name === 'min' ? 'minute' : name === 'sec' ? 'second' : name).startsWith(unit));
+  if (!m || r === 0 || !per) return text;
+  const period = Math.floor((LIMIT_SCALE * per[1]) / r);
+  if (period === 0) return text;
+  let i = 1;
+  for (; i < RATE_UNITS.length; i++) {
+    const mult = LIMIT_SCALE * (RATE_UNITS[i] as [string, number])[1];
+    if (period > mult || Math.floor(mult / period) < mult % period) break;
+  }
+  const [name, secs] = RATE_UNITS[i - 1] as [string, number];
+  return `${Math.floor((LIMIT_SCALE * secs) / period)}/${name}`;
+}
 
 const xmark = (opts: RuleOption[]): string => {
   const get = (n: string) => find(opts, n);
