@@ -2,7 +2,10 @@ import type { PortlessEndpoints } from './endpoints';
 import type { DnsRecord, Endpoint, Service } from './types';
 
 export function reverseName(ip: string): string {
-  return `${ip.split('.').reverse().join('.')}.in-addr.arpa`;
+  const a = ip.indexOf('.');
+  const b = ip.indexOf('.', a + 1);
+  const c = ip.indexOf('.', b + 1);
+  return `${ip.slice(c + 1)}.${ip.slice(b + 1, c)}.${ip.slice(a + 1, b)}.${ip.slice(0, a)}.in-addr.arpa`;
 }
 
 /**
@@ -24,15 +27,17 @@ export function buildDnsRecords(services: Service[], domain: string, portless: P
     }
     if (svc.clusterIP === '') continue;
     const headless = svc.clusterIP === 'None';
-    const endpointName = (e: Pick<Endpoint, 'ip' | 'hostname'>) => `${e.hostname ?? e.ip.replace(/\./g, '-')}.${fqdn}`;
-    // Every ready address once, whichever port listed it first.
-    const ready = new Map<string, Pick<Endpoint, 'ip' | 'hostname'>>();
-    for (const p of svc.ports) for (const e of p.endpoints) if (e.ready && !ready.has(e.ip)) ready.set(e.ip, e);
-    for (const e of portless.get(`${svc.namespace}/${svc.name}`) ?? []) if (e.ready && !ready.has(e.ip)) ready.set(e.ip, e);
+    // Every ready address once (whichever port listed it first), with its endpoint name.
+    const ready = new Map<string, string>();
+    const add = (e: Pick<Endpoint, 'ip' | 'hostname' | 'ready'>) => {
+      if (e.ready && !ready.has(e.ip)) ready.set(e.ip, `${e.hostname ?? e.ip.replaceAll('.', '-')}.${fqdn}`);
+    };
+    for (const p of svc.ports) for (const e of p.endpoints) add(e);
+    if (svc.ports.length === 0) for (const e of portless.get(`${svc.namespace}/${svc.name}`) ?? []) add(e);
 
-    if (headless) for (const e of ready.values()) out.push({ name: fqdn, type: 'A', value: e.ip });
+    if (headless) for (const ip of ready.keys()) out.push({ name: fqdn, type: 'A', value: ip });
     else out.push({ name: fqdn, type: 'A', value: svc.clusterIP });
-    for (const e of ready.values()) out.push({ name: endpointName(e), type: 'A', value: e.ip });
+    for (const [ip, name] of ready) out.push({ name, type: 'A', value: ip });
     for (const p of svc.ports) {
       if (!p.name) continue;
       const srv = `_${p.name}._${p.protocol.toLowerCase()}.${fqdn}`;
@@ -43,10 +48,10 @@ export function buildDnsRecords(services: Service[], domain: string, portless: P
       const eps = p.endpoints.filter((e) => e.ready);
       // CoreDNS splits weight 100 evenly over the answers of one priority (floor, at least 1).
       const weight = Math.max(1, Math.floor(100 / Math.max(1, eps.length)));
-      for (const e of eps) out.push({ name: srv, type: 'SRV', value: `0 ${weight} ${e.port} ${endpointName(e)}` });
+      for (const e of eps) out.push({ name: srv, type: 'SRV', value: `0 ${weight} ${e.port} ${ready.get(e.ip) ?? ''}` });
     }
     if (!headless) out.push({ name: reverseName(svc.clusterIP), type: 'PTR', value: fqdn });
-    for (const e of ready.values()) out.push({ name: reverseName(e.ip), type: 'PTR', value: endpointName(e) });
+    for (const [ip, name] of ready) out.push({ name: reverseName(ip), type: 'PTR', value: name });
   }
   return out;
 }
