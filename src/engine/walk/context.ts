@@ -36,6 +36,28 @@ export interface Outcome {
   at?: Where | { external: IPv4 };
 }
 
+interface PodIndex {
+  byKey: Map<string, Pod>;
+  /** Pods with their own netns, by address (hostNetwork pods share the node's). */
+  byIp: Map<string, Pod>;
+}
+
+const podIndexes = new WeakMap<Cluster, PodIndex>();
+
+/** Pods indexed once per cluster model: big clusters have tens of thousands. */
+export function podIndex(cluster: Cluster): PodIndex {
+  let idx = podIndexes.get(cluster);
+  if (!idx) {
+    idx = { byKey: new Map(), byIp: new Map() };
+    for (const p of cluster.pods) {
+      idx.byKey.set(`${p.namespace}/${p.name}`, p);
+      if (!p.hostNetwork && p.ip && !idx.byIp.has(p.ip)) idx.byIp.set(p.ip, p);
+    }
+    podIndexes.set(cluster, idx);
+  }
+  return idx;
+}
+
 /** Guards against routing loops in pasted state: the kernel would run the TTL down. */
 const MAX_HOPS = 400;
 
@@ -76,12 +98,9 @@ export class WalkContext {
     return ns ? { node, nsId: `pod:${nsId.replace(/^pod:/, '')}`, ns } : undefined;
   }
 
-  private podIndex: Map<string, Pod> | undefined;
-
-  /** A pod by `<ns>/<name>` (indexed once: big clusters have tens of thousands). */
+  /** A pod by `<ns>/<name>`. */
   pod(key: string): Pod | undefined {
-    this.podIndex ??= new Map(this.cluster.pods.map((p) => [`${p.namespace}/${p.name}`, p]));
-    return this.podIndex.get(key);
+    return podIndex(this.cluster).byKey.get(key);
   }
 
   ct(node: string): ConntrackTable {

@@ -5,6 +5,7 @@
  */
 import type { Cluster, ClusterNode, Pod, Service, ServicePort } from '../cluster/types';
 import { isIPv4 } from '../net/ipv4';
+import { podIndex } from './context';
 
 export type EndpointSyntax =
   | { kind: 'pod'; namespace: string; name: string }
@@ -91,9 +92,9 @@ export function resolveEndpoint(cluster: Cluster, text: string): Endpoint | { er
   if ('error' in syn) return syn;
   switch (syn.kind) {
     case 'pod': {
-      const inNs = cluster.pods.filter((p) => p.namespace === syn.namespace);
-      const exact = inNs.find((p) => p.name === syn.name);
+      const exact = podIndex(cluster).byKey.get(`${syn.namespace}/${syn.name}`);
       if (exact) return { kind: 'pod', pod: exact };
+      const inNs = cluster.pods.filter((p) => p.namespace === syn.namespace);
       // `pod/frontend` for the pods of Deployment `frontend`: the first by name, the way
       // `kubectl exec deploy/frontend` picks one pod of many.
       const owned = inNs.filter((p) => p.name.startsWith(`${syn.name}-`)).sort((a, b) => (a.name < b.name ? -1 : 1));
@@ -126,7 +127,7 @@ export function resolveEndpoint(cluster: Cluster, text: string): Endpoint | { er
       // A bare address names whatever owns it: a pod, a node, or nothing in the cluster.
       const ep: Endpoint = { kind: 'address', ip: syn.ip };
       if (syn.port !== undefined) ep.port = syn.port;
-      const pod = cluster.pods.find((p) => p.ip === syn.ip && !p.hostNetwork);
+      const pod = podIndex(cluster).byIp.get(syn.ip);
       const node = cluster.nodes.find((n) => n.ip === syn.ip);
       if (pod) ep.owner = { pod };
       else if (node) ep.owner = { node };
