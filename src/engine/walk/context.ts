@@ -76,7 +76,8 @@ export class WalkContext {
     readonly cluster: Cluster,
     readonly dataplane: Dataplane,
     seed: number,
-    readonly pick: IPv4 | undefined,
+    /** Cleared while a DNS lookup runs: the pick is for the connection that follows. */
+    public pick: IPv4 | undefined,
   ) {
     this.prng = seededPrng(seed);
   }

@@ -99,7 +99,10 @@ export function traceDns(ctx: WalkContext, src: Source, ep: { name: string; port
     return record(result.answer);
   };
 
+  const pick = ctx.pick;
+  ctx.pick = undefined;
   const resolution = resolver.resolve(ep.name, ask);
+  ctx.pick = pick;
   if (resolution.result !== 'ok') {
     const verdict: Verdict = firstFailure ?? (resolution.result === 'timeout' || resolution.result === 'servfail' ? 'timeout' : 'nxdomain');
     const trace: Trace = { verdict, hops: ctx.hops, dns: records };

@@ -88,7 +88,12 @@ function applySnat(ctx: WalkContext, w: Where, pkt: Pkt, nat: NatAction, out: Ro
   if (src) pkt.src = src;
   if (nat.toPort !== undefined) pkt.sport = nat.toPort;
   else if (nat.randomFully && pkt.sport !== undefined) pkt.sport = 1024 + Math.floor(ctx.prng.next() * 64512);
-  const how = nat.kind === 'MASQUERADE' ? `MASQUERADE takes ${out.route.dev}'s address for this next hop` : `SNAT rewrites the source`;
+  const owner = w.ns.interfaces.find((i) => i.addresses.some((a) => a.ip === src));
+  const how = nat.kind !== 'MASQUERADE'
+    ? 'SNAT rewrites the source'
+    : owner?.name === out.route.dev
+      ? `MASQUERADE takes ${out.route.dev}'s address for this next hop`
+      : `MASQUERADE wants ${out.route.dev}'s address, but it has none, so the kernel picks the first global address of the netns (${owner?.name ?? '?'}'s)`;
   const port = nat.randomFully ? ' and, with --random-fully, a random source port' : '';
   ctx.hop(at(w), 'nat', pkt, { table: 'nat', chain: nat.hit.ref.chain, rule: nat.hit.text, target: nat.kind }, `${how}${port}: ${before} becomes ${flowText(pkt)}.`, {
     iface: out.route.dev ?? '',
