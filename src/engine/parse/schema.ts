@@ -8,10 +8,16 @@ export type FieldSchema =
   | { type: 'string' }
   | { type: 'bool' }
   | { type: 'int'; min: number; max: number }
-  /** A TCP/UDP/SCTP port number, 1–65535. */
-  | { type: 'port' }
-  /** IntOrString port: a number 1–65535 or an IANA_SVC_NAME (targetPort, NetworkPolicy port). */
-  | { type: 'portOrName' }
+  /**
+   * A TCP/UDP/SCTP port number, 1–65535. `zeroIsUnset`: 0 is Go's zero value and means "not set"
+   * (hostPort, nodePort: allocate one, healthCheckNodePort), so the API server accepts it.
+   */
+  | { type: 'port'; zeroIsUnset?: boolean }
+  /**
+   * IntOrString port: a number 1–65535 or an IANA_SVC_NAME (targetPort, NetworkPolicy port).
+   * `zeroIsUnset`: Service defaulting turns a targetPort of 0 or "" into the port itself.
+   */
+  | { type: 'portOrName'; zeroIsUnset?: boolean }
   /** IANA_SVC_NAME (container port names). */
   | { type: 'portName' }
   | { type: 'ip' }
@@ -36,6 +42,7 @@ export type ObjectSchema = Extract<FieldSchema, { type: 'object' }>;
 const str = { type: 'string' } as const;
 const bool = { type: 'bool' } as const;
 const port = { type: 'port' } as const;
+const portOrUnset = { type: 'port', zeroIsUnset: true } as const;
 const portOrName = { type: 'portOrName' } as const;
 const ip = { type: 'ip' } as const;
 const cidr = { type: 'cidr' } as const;
@@ -60,7 +67,7 @@ const labelSelector = obj({
 });
 
 const containerPort = obj(
-  { name: { type: 'portName' }, containerPort: port, protocol, hostPort: port, hostIP: ip },
+  { name: { type: 'portName' }, containerPort: port, protocol, hostPort: portOrUnset, hostIP: ip },
   ['containerPort'],
 );
 const container = obj({ name: str, image: str, ports: list(containerPort) }, ['name']);
@@ -107,7 +114,7 @@ const service = obj({
     type: oneOf('ClusterIP', 'NodePort', 'LoadBalancer', 'ExternalName'),
     clusterIP: { type: 'ipOr', literals: ['None', ''] },
     clusterIPs: list({ type: 'ipOr', literals: ['None', ''] }),
-    ports: list(obj({ name: str, protocol, port, targetPort: portOrName, nodePort: port, appProtocol: str }, ['port'])),
+    ports: list(obj({ name: str, protocol, port, targetPort: { type: 'portOrName', zeroIsUnset: true }, nodePort: portOrUnset, appProtocol: str }, ['port'])),
     selector: stringMap,
     externalIPs: list(ip),
     loadBalancerIP: { type: 'ipOr', literals: [''] },
@@ -116,7 +123,7 @@ const service = obj({
     internalTrafficPolicy: oneOf('Cluster', 'Local'),
     sessionAffinity: oneOf('None', 'ClientIP'),
     sessionAffinityConfig: obj({ clientIP: obj({ timeoutSeconds: int(1, 86400) }) }),
-    healthCheckNodePort: port,
+    healthCheckNodePort: portOrUnset,
     externalName: str,
     publishNotReadyAddresses: bool,
     ipFamilies: list(oneOf('IPv4', 'IPv6')),

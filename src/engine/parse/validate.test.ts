@@ -20,7 +20,8 @@ describe('field validation (Kubernetes kinds)', () => {
   });
 
   it('targetPort and NetworkPolicy ports accept numbers and IANA_SVC_NAME names only', () => {
-    const ok = svc('  ports:\n  - {port: 80, targetPort: http-alt}\n  - {port: 81, targetPort: 8081}');
+    // Service defaulting turns targetPort 0 or "" into the port; nodePort 0 means "allocate one".
+    const ok = svc('  ports:\n  - {port: 80, targetPort: http-alt}\n  - {port: 81, targetPort: 8081}\n  - {port: 82, targetPort: 0, nodePort: 0}\n  - {port: 83, targetPort: ""}');
     expect(found(ok)).toEqual([]);
     const bad = svc(
       [
@@ -30,7 +31,7 @@ describe('field validation (Kubernetes kinds)', () => {
         '  - {port: 82, targetPort: a-very-long-name1}', // 17 characters > 15
         '  - {port: 83, targetPort: -web}', //        leading hyphen
         '  - {port: 84, targetPort: we--b}', //       consecutive hyphens
-        '  - {port: 85, targetPort: 0}', //           number out of range
+        '  - {port: 85, targetPort: 65536}', //       number out of range
       ].join('\n'),
     );
     const r = parseManifests(bad).problems;
@@ -48,7 +49,7 @@ describe('field validation (Kubernetes kinds)', () => {
       'must be no more than 15 characters',
       'must not begin or end with a hyphen',
       'must not contain consecutive hyphens',
-      'must be a port number between 1 and 65535 or a port name, got 0',
+      'must be a port number between 1 and 65535 or a port name, got 65536',
     ]);
     const np = `apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy

@@ -85,10 +85,10 @@ export class Validator {
         else if (value < schema.min || value > schema.max) this.report('error', 'out-of-range', path, `must be between ${schema.min} and ${schema.max}, got ${value}`);
         return;
       case 'port':
-        if (!isPortNumber(value)) this.report('error', 'bad-port', path, `must be a port number between 1 and 65535, got ${typeName(value)}`);
+        if (!isPortNumber(value) && !(schema.zeroIsUnset && value === 0)) this.report('error', 'bad-port', path, `must be a port number between 1 and 65535, got ${typeName(value)}`);
         return;
       case 'portOrName':
-        this.checkPortOrName(value, path);
+        if (!(schema.zeroIsUnset && (value === 0 || value === ''))) this.checkPortOrName(value, path);
         return;
       case 'portName': {
         const why = typeof value === 'string' ? portNameProblem(value) : 'must be a string';
