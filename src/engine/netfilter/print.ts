@@ -6,7 +6,7 @@
  */
 import { saveMatch, saveTarget } from './modules';
 import { BUILTIN_CHAINS, normaliseAddress } from './parse';
-import type { Chain, Negatable, Rule, Ruleset, TableName } from './types';
+import type { Chain, MatchSpec, Negatable, Rule, RuleOption, Ruleset, TableName } from './types';
 import { saveProto } from './values';
 
 /** iptables-nft walks its table list in this order (nft.c's NFT_TABLE_* enum). */
@@ -16,6 +16,31 @@ const bang = (f: Negatable<unknown>) => (f.negated ? ' !' : '');
 
 function saveCidr(text: string): string {
   return normaliseAddress(text) ?? text;
+}
+
+/**
+ * iptables-nft turns `-m tcp`/`-m udp` options into nft payload matches and, listing them back,
+ * rebuilds ONE match from all of them, where the first of them stood (a later value of the same
+ * option shows, e.g. `--dport 80 -m tcp --dport 81` lists as `--dport 81`). Empty `-m tcp` stay.
+ * Only the listing merges: the kernel still checks every comparison.
+ */
+function mergedPortMatches(matches: MatchSpec[]): MatchSpec[] {
+  let out = matches;
+  for (const module of ['tcp', 'udp']) {
+    const full = out.filter((m) => m.module === module && m.options.length > 0);
+    if (full.length < 2) continue;
+    const options: RuleOption[] = [];
+    for (const m of full) {
+      for (const o of m.options) {
+        const at = options.findIndex((x) => x.name === o.name);
+        if (at >= 0) options[at] = o;
+        else options.push(o);
+      }
+    }
+    const merged: MatchSpec = { module, options };
+    out = out.flatMap((m) => (m === full[0] ? [merged] : full.includes(m) ? [] : [m]));
+  }
+  return out;
 }
 
 /** `-A CHAIN …` in save form (no counters). */
@@ -30,7 +55,7 @@ export function formatRule(chain: string, rule: Rule): string {
     if (name !== null) out += `${bang(rule.proto)} -p ${name}`;
   }
   if (rule.fragment) out += `${bang(rule.fragment)} -f`;
-  for (const m of rule.matches) out += saveMatch(m);
+  for (const m of mergedPortMatches(rule.matches)) out += saveMatch(m);
   if (rule.target) out += saveTarget(rule.target);
   return out;
 }
