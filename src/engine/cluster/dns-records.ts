@@ -12,10 +12,11 @@ export function reverseName(ip: string): string {
  * The records CoreDNS's `kubernetes` plugin serves for services, per the Kubernetes DNS spec
  * (kubernetes/dns docs/specification.md): A for the service (cluster IP, or one per ready endpoint
  * when headless), SRV `_<port>._<proto>.<svc>` for named ports, CNAME for ExternalName, PTR for
- * cluster IPs. CoreDNS also names every ready endpoint of every service `<hostname>.<svc>` (the
- * dashed address when there is no hostname: `10-1-2-3.<svc>`) and answers A and PTR for it, which
- * is why `dig -x <coredns pod IP>` says `10-1-2-3.kube-dns.kube-system.svc.cluster.local`.
- * Pod records (`a-b-c-d.<ns>.pod`) are answered on the fly (`pods insecure`) and not listed.
+ * cluster IPs; for headless services also A and PTR for each ready endpoint's name `<hostname>.<svc>`
+ * (the dashed address when it has no hostname, `10-1-2-3.<svc>`, as CoreDNS names it).
+ * Not listed, answered on the fly instead: pod records (`a-b-c-d.<ns>.pod`, `pods insecure`), and
+ * the same endpoint names for ClusterIP services, which CoreDNS also answers (derive them from
+ * `services[].ports[].endpoints`: at 10k services listing them would triple this list).
  */
 export function buildDnsRecords(services: Service[], domain: string, portless: PortlessEndpoints): DnsRecord[] {
   const out: DnsRecord[] = [];
@@ -32,12 +33,12 @@ export function buildDnsRecords(services: Service[], domain: string, portless: P
     const add = (e: Pick<Endpoint, 'ip' | 'hostname' | 'ready'>) => {
       if (e.ready && !ready.has(e.ip)) ready.set(e.ip, `${e.hostname ?? e.ip.replaceAll('.', '-')}.${fqdn}`);
     };
-    for (const p of svc.ports) for (const e of p.endpoints) add(e);
-    if (svc.ports.length === 0) for (const e of portless.get(`${svc.namespace}/${svc.name}`) ?? []) add(e);
+    if (headless) for (const p of svc.ports) for (const e of p.endpoints) add(e);
+    if (headless && svc.ports.length === 0) for (const e of portless.get(`${svc.namespace}/${svc.name}`) ?? []) add(e);
 
     if (headless) for (const ip of ready.keys()) out.push({ name: fqdn, type: 'A', value: ip });
     else out.push({ name: fqdn, type: 'A', value: svc.clusterIP });
-    for (const [ip, name] of ready) out.push({ name, type: 'A', value: ip });
+    if (headless) for (const [ip, name] of ready) out.push({ name, type: 'A', value: ip });
     for (const p of svc.ports) {
       if (!p.name) continue;
       const srv = `_${p.name}._${p.protocol.toLowerCase()}.${fqdn}`;
@@ -51,7 +52,7 @@ export function buildDnsRecords(services: Service[], domain: string, portless: P
       for (const e of eps) out.push({ name: srv, type: 'SRV', value: `0 ${weight} ${e.port} ${ready.get(e.ip) ?? ''}` });
     }
     if (!headless) out.push({ name: reverseName(svc.clusterIP), type: 'PTR', value: fqdn });
-    for (const [ip, name] of ready) out.push({ name: reverseName(ip), type: 'PTR', value: name });
+    else for (const [ip, name] of ready) out.push({ name: reverseName(ip), type: 'PTR', value: name });
   }
   return out;
 }
