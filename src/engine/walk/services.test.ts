@@ -59,6 +59,36 @@ describe('scenario 4: pod → ClusterIP', () => {
     expect(ct.status).toContain('DNAT');
   });
 
+  it('hairpin: a backend reaching its own service is masqueraded (KUBE-SEP -s <endpoint> → KUBE-MARK-MASQ)', () => {
+    const self = port.endpoints[0]!;
+    const me = m.cluster.pods.find((p) => p.ip === self.ip)!;
+    const node = m.cluster.nodes.find((n) => n.name === me.node)!;
+    const t = trace(m, { from: `pod/default/${me.name}`, to: 'svc/default/backend:http', proto: 'tcp', pick: self.ip });
+    expect(t.verdict).toBe('delivered');
+    const masq = t.hops.find((h) => h.kind === 'nat' && h.detail.target === 'MASQUERADE')!;
+    // The way back to the pod is its own cali interface, which has no IPv4 address:
+    // inet_select_addr falls back to the first global address in device order, eth0's.
+    expect(masq.iface).toMatch(/^cali/);
+    expect(t.delivered).toMatchObject({ ip: self.ip, observedSource: node.ip });
+    expect(t.reply?.delivered?.observedSource).toBe(svc.clusterIP);
+  });
+
+  it('from a node: nat OUTPUT DNATs and re-routes before filter OUTPUT; the node address is masqueraded', () => {
+    const node = m.cluster.nodes.find((n) => n.name === frontend.node)!;
+    const t = trace(m, { from: `node/${node.name}`, to: 'svc/default/backend:http', proto: 'tcp' });
+    const order = t.hops.map((h) => `${h.kind}:${h.detail.table ?? ''}:${h.detail.chain ?? ''}`);
+    const dnat = order.findIndex((o) => o.startsWith('nat:nat:KUBE-SEP-'));
+    const filterOut = order.indexOf('netfilter:filter:OUTPUT');
+    expect(dnat).toBeGreaterThan(0);
+    expect(t.hops[dnat + 1]!.kind).toBe('route'); // ip_route_me_harder inside the nat hook
+    if (filterOut >= 0) expect(filterOut).toBeGreaterThan(dnat);
+    // 192.168.10.x is outside clusterCIDR: KUBE-SVC marks it, KUBE-POSTROUTING masquerades it to
+    // the address of the device towards the endpoint.
+    const masq = t.hops.find((h) => h.kind === 'nat' && h.detail.target === 'MASQUERADE')!;
+    const dev = m.dataplane.nodes[node.name]!.host.interfaces.find((i) => i.name === masq.iface)!;
+    expect(t.delivered?.observedSource).toBe(dev.addresses[0]!.ip);
+  });
+
   it('--pick forces each endpoint by looking ahead into its KUBE-SEP chain', () => {
     for (const ep of port.endpoints) {
       const t = trace(m, { ...req, pick: ep.ip });
