@@ -4,6 +4,7 @@
  * xt_statistic, xt_recent, xt_physdev, xt_set, …). `!` on an option inverts that option only.
  */
 import { formatIPv4, parseCidr, parseIPv4, prefixContains } from '../net/ipv4';
+import { normaliseAddress } from './rule-args';
 import type { IpSet, MatchSpec, NetfilterEnv, NetfilterPacket, RecentUpdate, RuleOption, RuleRef } from './types';
 import { parseIcmpType, parseNumber, parsePortRange, parseValueMask, protoNumber, storedProbability } from './values';
 
@@ -92,7 +93,7 @@ function tupleCheck(o: RuleOption, pick: (p: NetfilterPacket) => string | number
     if (!r) return { unknown: `bad port "${arg(o)}" in --${o.name}` };
     return { fn: (c) => xor(inRanges([r], pick(c.packet) as number | undefined), o) };
   }
-  const pre = parseCidr(arg(o));
+  const pre = parseCidr(normaliseAddress(arg(o)) ?? '');
   if (!pre) return { unknown: `bad address "${arg(o)}" in --${o.name}` };
   return { fn: (c) => xor(prefixContains(pre, parseIPv4(String(pick(c.packet) ?? '')) ?? -1), o) };
 }

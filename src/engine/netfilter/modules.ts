@@ -4,6 +4,7 @@
  * option order and canonical values). Unknown extensions print exactly as given.
  */
 import type { MatchSpec, RuleOption, TargetSpec } from './types';
+import { parseIPv4 } from '../net/ipv4';
 import { saveString } from './tokenize';
 import {
   hex, parseLogLevel, parseNumber, parseValueMask, protoNumber, saveIcmpType, savePortRange, saveProbability,
@@ -86,6 +87,19 @@ const bitOrder = (order: string[]) => (o: RuleOption) => {
   return ` ${order.filter((s) => set.has(s)).join(',')}`;
 };
 
+/** libxt_conntrack prints an address as given, its mask as a length, and no `/32`. */
+const ctAddr = (o: RuleOption) => {
+  const [addr = '', mask] = arg0(o).split('/', 2);
+  let len = 32;
+  if (mask !== undefined && mask.includes('.')) {
+    const m = parseIPv4(mask);
+    const l = m === null ? NaN : 32 - Math.log2((~m >>> 0) + 1);
+    if (!Number.isInteger(l)) return ` ${arg0(o)}`;
+    len = l;
+  } else if (mask !== undefined) len = Number(mask);
+  return len === 32 ? ` ${addr}` : ` ${addr}/${len}`;
+};
+
 const saveMark = (o: RuleOption) => {
   const vm = parseValueMask(arg0(o));
   if (!vm) return ` ${arg0(o)}`;
@@ -132,7 +146,10 @@ export const MATCHES: Record<string, ExtensionDef> = {
     save: ordered(
       ['ctstate', 'ctproto', 'ctorigsrc', 'ctorigdst', 'ctreplsrc', 'ctrepldst', 'ctorigsrcport', 'ctorigdstport',
         'ctreplsrcport', 'ctrepldstport', 'ctstatus', 'ctexpire', 'ctdir'],
-      { ctstate: bitOrder(CT_STATES), ctstatus: bitOrder(CT_STATUS), ctproto: (o) => ` ${protoNumber(arg0(o)) ?? arg0(o)}` },
+      {
+        ctstate: bitOrder(CT_STATES), ctstatus: bitOrder(CT_STATUS), ctproto: (o) => ` ${protoNumber(arg0(o)) ?? arg0(o)}`,
+        ctorigsrc: ctAddr, ctorigdst: ctAddr, ctreplsrc: ctAddr, ctrepldst: ctAddr,
+      },
     ),
   },
   state: { options: { state: one }, save: ordered(['state'], { state: bitOrder(CT_STATES) }) },
