@@ -5,6 +5,7 @@ import { fnv32a } from './fnv';
 export const SAFE_ALPHANUMS = 'bcdfghjklmnpqrstvwxz2456789';
 
 const SUFFIX_SPACE = 27 ** 5;
+const CODES = Array.from(SAFE_ALPHANUMS, (c) => c.charCodeAt(0));
 
 /** `rand.SafeEncodeString`: each byte maps to `alphanums[b % 27]`. */
 export function safeEncodeString(s: string): string {
@@ -41,10 +42,9 @@ export class SuffixGenerator {
   next(prefix: string): string {
     for (;;) {
       // One draw gives all five characters: 27^5 < 2^32.
-      let n = Math.floor(this.prng.next() * SUFFIX_SPACE);
-      let s = '';
-      for (let i = 0; i < 5; i++, n = Math.floor(n / 27)) s += SAFE_ALPHANUMS[n % 27];
-      const name = `${prefix}-${s}`;
+      const n = Math.floor(this.prng.next() * SUFFIX_SPACE);
+      const name = `${prefix}-${String.fromCharCode(CODES[n % 27] ?? 0, CODES[Math.floor(n / 27) % 27] ?? 0,
+        CODES[Math.floor(n / 729) % 27] ?? 0, CODES[Math.floor(n / 19683) % 27] ?? 0, CODES[Math.floor(n / 531441) % 27] ?? 0)}`;
       if (!this.taken.has(name)) {
         this.taken.add(name);
         return name;

@@ -3,7 +3,7 @@ import { buildCluster } from './index';
 import { podTemplateHash } from './pod-names';
 import { deployment, manifests } from './test-manifests';
 
-const user = (pods: { namespace: string }[]) => pods.filter((p) => p.namespace !== 'kube-system');
+const user = <T extends { namespace: string }>(pods: T[]): T[] => pods.filter((p) => p.namespace !== 'kube-system');
 
 describe('workload controllers', () => {
   it('names Deployment pods <deployment>-<pod-template-hash>-<5 chars>, deterministically', () => {
