@@ -72,10 +72,11 @@ function compare(rules: string) {
   const kernel = kernelCounters(rules);
   const counted = countedHits(kernel, 'filter');
   const filter = kernel.tables.find((t) => t.name === 'filter');
-  expect(counted.length).toBeGreaterThan(0);
+  const output = filter?.chains.find((c) => c.name === 'OUTPUT');
+  // The packet did pass OUTPUT: some rule or the policy counted it.
+  expect(counted.length + (output?.counters?.packets ?? 0)).toBeGreaterThan(0);
   const ourHits = ours.hits.filter((h) => h.ref.index >= 0).map((h) => `${h.ref.chain}#${h.ref.index}`);
   expect(ourHits.sort()).toEqual(counted.sort());
-  const output = filter?.chains.find((c) => c.name === 'OUTPUT');
   expect(ours.byPolicy).toBe((output?.counters?.packets ?? 0) > 0);
   return ours;
 }
@@ -180,5 +181,51 @@ describe('kube-proxy + Calico nat path = kernel counters (fixtures/kube-proxy-ca
     });
     const kernelView = line.replace(/^ipv4 +2 /, '').replace(/ zone=\d+/, '').replace(/use=\d+/, 'use=1').replace(/^(udp +17) \d+ /, '$1 29 ');
     expect(formatConntrackEntry(made.entry)).toBe(kernelView.trim());
+  });
+});
+
+describe('random rule sets: evaluator hits = kernel counters', () => {
+  const MATCHES = [
+    '-p udp', '-p tcp', '-p udp --dport 53', '-p udp ! --sport 40000:40100', '! -o lo', '-o l+', '-m mark --mark 0x1/0x1',
+    '-m mark ! --mark 0x2/0x2', '-m addrtype --dst-type LOCAL', '-m conntrack --ctstate NEW', '-m conntrack --ctstate ESTABLISHED',
+    '-d 127.0.0.0/8', '! -s 127.0.0.1', '-m comment --comment c', '',
+  ];
+  const TARGETS = ['RETURN', 'ACCEPT', 'DROP', 'MARK --or-mark 0x1', 'MARK --xor-mark 0x2', ''];
+  const CHAINS = ['OUTPUT', 'C1', 'C2', 'C3'];
+
+  /** A rule set whose jumps only go "down" the chain list (the kernel refuses loops). */
+  function randomRules(next: () => number, policy: string): string {
+    const pick = <T,>(xs: T[]) => xs[Math.floor(next() * xs.length)] as T;
+    const body: string[] = [];
+    CHAINS.forEach((chain, ci) => {
+      const n = 1 + Math.floor(next() * 5);
+      for (let k = 0; k < n; k++) {
+        const later = CHAINS.slice(ci + 1);
+        const jump = later.length > 0 && next() < 0.35 ? `${next() < 0.3 ? '-g' : '-j'} ${pick(later)}` : '';
+        const t = pick(TARGETS);
+        const target = jump || (t ? `-j ${t}` : '');
+        const m1 = pick(MATCHES);
+        const m2 = next() < 0.3 ? pick(MATCHES) : '';
+        // iptables refuses two -p (or two -o, -s, -d) in one rule.
+        const clash = ['-p ', '-o ', '-s ', '-d '].some((f) => m1.includes(f) && m2.includes(f));
+        body.push(`-A ${chain} ${m1} ${clash ? '' : m2} ${target}`.replace(/ +/g, ' ').trim());
+      }
+    });
+    return table(policy, CHAINS.slice(1), body);
+  }
+
+  it('8 seeded rule sets', () => {
+    let seed = 20261123;
+    const next = () => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
+    for (let c = 0; c < 8; c++) {
+      const rules = randomRules(next, c % 3 === 0 ? 'DROP' : 'ACCEPT');
+      const parsed = parseIptables(rules);
+      // Combinations iptables itself refuses (e.g. --dport without -p) are not generated.
+      expect(parsed.problems).toEqual([]);
+      compare(rules);
+    }
   });
 });

@@ -41,6 +41,11 @@ describe('parse problems carry line and column', () => {
       [5, 20, 'iptables-syntax'],
     ]);
   });
+  it('a second -p/-s/-o is refused, as iptables does ("multiple -p flags not allowed")', () => {
+    expect(where('*filter\n-A INPUT -p udp -p tcp\n-A INPUT -s 1.1.1.1 -s 2.2.2.2\n-A INPUT -o a -o b\nCOMMIT\n')).toEqual([
+      [2, 17, 'iptables-syntax'], [3, 21, 'iptables-syntax'], [4, 15, 'iptables-syntax'],
+    ]);
+  });
   it('! with an address list is refused, as iptables does', () => {
     // iptables-restore: "! not allowed with multiple source or destination IP addresses"
     expect(where('*filter\n:X - [0:0]\n-A X ! -s 5.5.5.5,6.6.6.6 -j DROP\nCOMMIT\n')).toEqual([[3, 6, 'iptables-syntax']]);

@@ -116,8 +116,12 @@ class RuleReader {
             this.fail(this.negate, '! not allowed with multiple source or destination IP addresses');
             break;
           }
-          const field = { value: list[0] as Cidr, negated: this.takeNeg() };
           const isSrc = a === '-s' || a === '--source' || a === '--src';
+          if (isSrc ? rule.src : rule.dst) {
+            this.fail(t, `multiple ${isSrc ? '-s' : '-d'} flags not allowed`);
+            break;
+          }
+          const field = { value: list[0] as Cidr, negated: this.takeNeg() };
           if (isSrc) rule.src = field;
           else rule.dst = field;
           if (list.length > 1) this[isSrc ? 'srcList' : 'dstList'] = list as Cidr[];
@@ -126,15 +130,21 @@ class RuleReader {
         case '-i': case '--in-interface': case '-o': case '--out-interface': {
           const v = this.value(t);
           if (!v) break;
+          const isIn = a === '-i' || a === '--in-interface';
+          if (isIn ? rule.inIface : rule.outIface) {
+            this.fail(t, `multiple ${isIn ? '-i' : '-o'} flags not allowed`);
+            break;
+          }
           const field = { value: v.text, negated: this.takeNeg() };
-          if (a === '-i' || a === '--in-interface') rule.inIface = field;
+          if (isIn) rule.inIface = field;
           else rule.outIface = field;
           break;
         }
         case '-p': case '--protocol': {
           const v = this.value(t);
           if (!v) break;
-          if (protoNumber(v.text) === null) this.fail(v, `unknown protocol "${v.text}" specified`);
+          if (rule.proto) this.fail(t, 'multiple -p flags not allowed');
+          else if (protoNumber(v.text) === null) this.fail(v, `unknown protocol "${v.text}" specified`);
           else rule.proto = { value: v.text.toLowerCase(), negated: this.takeNeg() };
           break;
         }
