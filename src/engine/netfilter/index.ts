@@ -6,7 +6,7 @@ export type * from './types';
 export { parseIptables, BUILTIN_CHAINS } from './parse';
 export { printIptablesSave, formatRule, saveChainOrder, SAVE_TABLE_ORDER, type SaveOptions } from './print';
 export { evaluateHook } from './evaluate';
-export { compileRuleset } from './compile';
+export { compileRuleset, invalidate as invalidateCompiled } from './compile';
 export {
   newConntrackTable, lookup as conntrackLookup, create as conntrackCreate, seenReply as conntrackSeenReply,
   streamed as conntrackStreamed, translate as conntrackTranslate, formatConntrackEntry, formatConntrackList,
