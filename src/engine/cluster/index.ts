@@ -7,6 +7,7 @@ import { readIngress, readIngressClass } from './ingress';
 import { assignPodAddresses } from './ipam';
 import { isCalicoKind } from './ipam/calico';
 import { readNetworkPolicy } from './network-policy';
+import { inferPodNetwork } from './pod-network';
 import { buildNodes } from './nodes';
 import { schedule } from './scheduling';
 import { allocateServiceAddresses, readService, type ServiceDraft } from './services';
@@ -42,6 +43,7 @@ export function buildCluster(input: ManifestObject[]): ClusterBuildResult {
     problems.push(problem('warning', 'duplicate', `only the first Cluster profile is used; ${extra.name} is ignored`, extra.source));
   }
   const settings = readSettings(profiles[0], problems);
+  inferPodNetwork(objects, profiles[0], settings, problems);
   const nodes = buildNodes(profiles[0], objects.filter((o) => o.kind === 'Node'), problems);
   const all = [...kubeadmObjects(objects, settings), ...objects];
 
