@@ -57,6 +57,11 @@ describe('exported Calico cluster', () => {
     const lines = t.hops.flatMap((h) => h.detail.lines ?? []);
     expect(lines.some((l) => l.includes('-d 10.103.84.17/32') && l.includes(`-j KUBE-SVC-${hash('shop/cart:httptcp')}`))).toBe(true);
     expect(t.delivered?.pod).toBe('shop/cart-5c9b8d6f7d-w7tqm');
+    // The source is inside the cluster CIDR (the IPPool, with no profile): kube-proxy's local
+    // detector does not mark it, and the pool is not NATed towards itself, so the pod sees the client.
+    expect(m.cluster.settings.kubeProxy.clusterCIDR).toBe('192.168.0.0/16');
+    expect(lines.some((l) => l.includes('-j KUBE-MARK-MASQ'))).toBe(false);
+    expect(t.delivered?.observedSource).toBe('192.168.171.68');
     expect(t.reply?.delivered).toMatchObject({ pod: 'shop/storefront-66f7c9b5d8-lq4nb', observedSource: '10.103.84.17' });
   });
 
