@@ -1,6 +1,151 @@
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test } from '@playwright/test';
+import { AppPage } from './pages/app';
 
-test('the app loads', async ({ page }) => {
-  await page.goto('/');
-  await expect(page.getByRole('heading', { name: 'PacketWalk' })).toBeVisible();
+test.describe('PacketWalk app', () => {
+  test('first load shows the demo trace and plays it', async ({ page }) => {
+    const app = new AppPage(page);
+    await app.openFresh();
+    await expect(page.getByRole('heading', { name: 'PacketWalk' })).toBeVisible();
+    await app.waitForTrace();
+    expect(await app.hopItems().count()).toBeGreaterThan(5);
+    expect(await app.currentSeq()).toBe(1);
+    await expect(page.locator('svg .topo .k8s-node')).toHaveCount(3);
+    await app.play.click();
+    await expect(app.pause).toBeVisible();
+    await expect.poll(() => app.currentSeq(), { timeout: 10_000 }).toBeGreaterThan(2);
+    await app.pause.click();
+    await expect(app.play).toBeVisible();
+  });
+
+  test('stepping forward and back moves the hop list, the inspector and the graph together', async ({ page }) => {
+    const app = new AppPage(page);
+    await app.openFresh();
+    await app.waitForTrace();
+    const firstPlace = await app.graphCurrent();
+    await expect(app.inspector).toContainText('Hop 1 ·');
+    for (let i = 0; i < 4; i++) await app.stepForward.click();
+    expect(await app.currentSeq()).toBe(5);
+    await expect(app.inspector).toContainText('Hop 5 ·');
+    const laterPlace = await app.graphCurrent();
+    expect(laterPlace).not.toBeNull();
+    await app.stepBack.click();
+    expect(await app.currentSeq()).toBe(4);
+    await expect(app.inspector).toContainText('Hop 4 ·');
+    // Keyboard: Home, End, arrows.
+    await page.locator('body').click({ position: { x: 5, y: 300 } });
+    await page.keyboard.press('Home');
+    expect(await app.currentSeq()).toBe(1);
+    expect(await app.graphCurrent()).toBe(firstPlace);
+    await page.keyboard.press('ArrowRight');
+    expect(await app.currentSeq()).toBe(2);
+    await page.keyboard.press('End');
+    expect(await app.currentSeq()).toBe(await app.hopItems().count());
+    await page.keyboard.press('ArrowLeft');
+    expect(await app.currentSeq()).toBe((await app.hopItems().count()) - 1);
+  });
+
+  test('an invalid edit shows a marker and keeps the last graph', async ({ page }) => {
+    const app = new AppPage(page);
+    await app.openFresh();
+    await app.waitForTrace();
+    const nodes = await page.locator('svg .topo .k8s-node').count();
+    await app.openEditor();
+    await page.locator('.monaco-editor .view-lines').click();
+    await page.keyboard.press('Control+Home');
+    // A second `kind:` key in the first document: YAML forbids duplicate keys in a mapping.
+    await page.keyboard.type('kind: Pod\n');
+    await expect(page.locator('.monaco-editor .squiggly-error').first()).toBeVisible({ timeout: 15_000 });
+    await expect(app.problems).toContainText(/error/i);
+    await expect(page.getByText('Showing the last valid cluster')).toBeVisible();
+    await expect(page.locator('svg .topo .k8s-node')).toHaveCount(nodes);
+    await expect(app.hopItems().first()).toBeVisible();
+  });
+
+  test('a crashed engine worker is restarted and tracing goes on', async ({ page }) => {
+    const app = new AppPage(page);
+    await app.openFresh();
+    await app.waitForTrace();
+    await page.evaluate(() => window.__packetwalk?.crashEngine());
+    await expect(page.getByText('The engine crashed and was restarted')).toBeVisible();
+    await app.waitForTrace();
+    // The restarted worker answers a new trace.
+    const options = await app.to.locator('option').allTextContents();
+    const target = options.find((o) => o.includes('kube-dns')) ?? options[1]!;
+    await app.to.selectOption({ label: target });
+    await app.waitForTrace();
+    await expect(app.inspector).toContainText('Hop 1 ·');
+  });
+
+  test('a hung engine worker is restarted after the deadline', async ({ page }) => {
+    const app = new AppPage(page);
+    await app.openFresh();
+    await app.waitForTrace();
+    await page.evaluate(() => {
+      window.__packetwalk?.setDeadline(800);
+      window.__packetwalk?.hangEngine(60_000);
+    });
+    await expect(page.getByText('The engine stopped responding')).toBeVisible({ timeout: 10_000 });
+    await page.evaluate(() => window.__packetwalk?.setDeadline(20_000));
+    await app.stepForward.click();
+    await expect(app.inspector).toContainText('Hop 2 ·');
+  });
+
+  test('a reload restores what the user typed', async ({ page }) => {
+    const app = new AppPage(page);
+    await app.openFresh();
+    await app.waitForTrace();
+    await app.openEditor();
+    await page.locator('.monaco-editor .view-lines').click();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.type('\n# note to self: keep this line\n');
+    await expect.poll(() => app.storeText()).toContain('# note to self: keep this line');
+    await page.waitForTimeout(600); // the autosave debounce
+    await page.reload();
+    await app.waitForTrace();
+    expect(await app.storeText()).toContain('# note to self: keep this line');
+    await app.openEditor();
+    await page.locator('.monaco-editor .view-lines').click();
+    await page.keyboard.press('Control+End');
+    await expect(page.locator('.monaco-editor .view-lines')).toContainText('note to self');
+  });
+
+  test('the engine also runs on the main thread', async ({ page }) => {
+    const app = new AppPage(page);
+    await app.openFresh('?engine=main');
+    await app.waitForTrace();
+    await app.stepForward.click();
+    expect(await app.currentSeq()).toBe(2);
+  });
+
+  test('no request leaves the machine', async ({ page }) => {
+    const outside: string[] = [];
+    page.on('request', (r) => {
+      const url = r.url();
+      if (!/^(http:\/\/127\.0\.0\.1:4173\/|blob:|data:)/.test(url)) outside.push(url);
+    });
+    const app = new AppPage(page);
+    await app.openFresh();
+    await app.waitForTrace();
+    await app.openEditor();
+    await app.play.click();
+    await page.waitForTimeout(1500);
+    const titles = await app.presetTitles();
+    if (titles[1]) await app.choosePreset(titles[1]);
+    await app.waitForTrace();
+    expect(outside).toEqual([]);
+  });
+
+  for (const theme of ['light', 'dark'] as const) {
+    test(`axe finds no WCAG A/AA violations outside the editor (${theme})`, async ({ page }) => {
+      await page.emulateMedia({ colorScheme: theme });
+      const app = new AppPage(page);
+      await app.openFresh();
+      await app.waitForTrace();
+      await app.stepForward.click();
+      const results = await new AxeBuilder({ page }).exclude('.monaco-editor').withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+      const summary = results.violations.map((v) => `${v.impact}: ${v.id} ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
+      expect(summary).toEqual([]);
+    });
+  }
 });

@@ -35,10 +35,18 @@ function writeSaved(s: AppData): void {
   }
 }
 
-/** A source and target that exist in this cluster: the preset's, else the first pod → Service. */
+/** Endpoints named by object (pods, nodes, Services) must exist; addresses and DNS names always can. */
+function resolvable(spec: string, endpoints: ScenarioEndpoint[]): boolean {
+  if (!/^(pod|node|svc|service)\//.test(spec)) return spec.length > 0;
+  if (endpoints.some((e) => e.spec === spec)) return true;
+  // `svc/ns/name` without a port, or with the other spelling of it (number vs name).
+  const base = spec.replace(/:[^/]*$/, '');
+  return spec.startsWith('svc/') && endpoints.some((e) => e.spec.startsWith(`${base}:`));
+}
+
+/** The wanted scenario when it still resolves in this cluster, else the first pod → Service. */
 function defaultScenario(endpoints: ScenarioEndpoint[], wanted: Scenario | null): Scenario | null {
-  const has = (spec: string) => endpoints.some((e) => e.spec === spec);
-  if (wanted && has(wanted.from) && has(wanted.to)) return wanted;
+  if (wanted && resolvable(wanted.from, endpoints) && resolvable(wanted.to, endpoints)) return wanted;
   const from = endpoints.find((e) => e.group === 'Pods' && !e.spec.startsWith('pod/kube-system/')) ?? endpoints.find((e) => e.source);
   const to = endpoints.find((e) => e.group === 'Services' && !e.spec.startsWith('svc/default/kubernetes') && !e.spec.startsWith('svc/kube-system/')) ?? endpoints.find((e) => e.target && e.spec !== from?.spec);
   if (!from || !to) return null;
@@ -73,6 +81,7 @@ export function startSession(options: SessionOptions): Session {
   store.setState({ engineMode: client.mode });
 
   let layoutSeq = 0;
+  let lastPresetBuilt: string | null = null;
   async function rebuild(text: string): Promise<void> {
     store.setState((s) => ({ build: { ...s.build, status: 'building' } }));
     const out = await client.build(text);
@@ -97,7 +106,10 @@ export function startSession(options: SessionOptions): Session {
     if (seq !== layoutSeq) return; // a newer build is on its way
     const s = store.getState();
     const preset = s.presets.find((p) => p.id === s.presetId);
-    const scenario = defaultScenario(r.endpoints, s.scenario.from ? s.scenario : (preset?.scenario ?? null)) ?? s.scenario;
+    // A preset just loaded brings its own scenario; an edit keeps the current one when it still resolves.
+    const wanted = preset && s.presetId !== lastPresetBuilt ? preset.scenario : s.scenario.from ? s.scenario : (preset?.scenario ?? null);
+    lastPresetBuilt = s.presetId;
+    const scenario = defaultScenario(r.endpoints, wanted) ?? s.scenario;
     store.setState({ topology, layout, endpoints: r.endpoints, clusterDomain: r.clusterDomain, scenario });
     await retrace();
   }
@@ -113,8 +125,17 @@ export function startSession(options: SessionOptions): Session {
       return;
     }
     const r = out.result;
+    let wider: Pick<AppData, 'topology' | 'layout'> | null = null;
+    if (r.topology) {
+      try {
+        wider = { topology: r.topology, layout: await layoutTopology(r.topology, options.elk, options.canvasAspect()) };
+      } catch {
+        wider = null;
+      }
+    }
     const s = store.getState();
     store.setState({
+      ...(wider ?? {}),
       tracing: false,
       trace: r.trace,
       traceError: r.error ?? null,

@@ -79,8 +79,9 @@ function HopList() {
   }, [hop, hops]);
   if (error) return <p className="error-note" role="alert">{error}</p>;
   return (
+    <>
+    {hops.length === 0 && <p className="empty-note">{hasTopology ? (tracing ? 'Tracing…' : 'Pick a source and a destination.') : 'Loading the cluster…'}</p>}
     <ol className="hops" aria-label="Hops" ref={list} aria-busy={tracing}>
-      {hops.length === 0 && <li className="empty-note">{hasTopology ? (tracing ? 'Tracing…' : 'Pick a source and a destination.') : 'Loading the cluster…'}</li>}
       {hops.map((h, i) => {
         const tone = toneOf(h, i === hops.length - 1, verdict);
         return (
@@ -95,6 +96,7 @@ function HopList() {
         );
       })}
     </ol>
+    </>
   );
 }
 

@@ -5,6 +5,7 @@ import type { L4Proto } from '../engine/walk/types';
 import { useAppStore, type AppData } from '../state/store';
 import { PresetsMenu } from './PresetsMenu';
 import { ShareButton } from './share/ShareDialog';
+import { ExportMenu } from './export/ExportMenu';
 
 const GROUPS: ScenarioEndpoint['group'][] = ['Pods', 'Nodes', 'Services', 'Node ports', 'Load balancers', 'External', 'DNS names'];
 
@@ -100,6 +101,7 @@ export function ScenarioBar() {
         </span>
         <PresetsMenu />
         <ShareButton />
+        <ExportMenu />
         <button type="button" className="btn icon" aria-label={theme === 'dark' ? 'Switch to light theme' : 'Switch to dark theme'} onClick={() => setTheme(theme === 'dark' ? 'light' : 'dark')}>
           <svg width="16" height="16" viewBox="0 0 24 24" aria-hidden="true">
             {theme === 'dark' ? (

@@ -81,10 +81,25 @@ export function createEngineHost(clock: Clock, devFixture?: DevFixture): EngineH
       const out = runTrace(good.model, req);
       if ('error' in out) return { trace: null, error: out.error, places: [], replyPlaces: [], ms: clock() - t0 };
       lastTrace = out;
+      // Off-cluster hosts this trace talks to get their own box (an egress target, a NodePort client).
+      const known = new Set(good.topology.externals.map((e) => e.ip));
+      const extra = new Set<string>();
+      for (const hop of [...out.hops, ...(out.reply?.hops ?? [])]) {
+        if (hop.netns !== 'external') continue;
+        const ip = hop.kind === 'deliver' || hop.kind === 'drop' ? hop.packet.dst : hop.packet.src;
+        if (!known.has(ip)) extra.add(ip);
+      }
+      let topology: Topology | undefined;
+      if (extra.size > 0 && good.model) {
+        topology = deriveTopology(good.model.cluster, good.model.dataplane, [...extra].sort());
+        good = { ...good, topology };
+      }
+      const t = good.topology;
       return {
         trace: out,
-        places: placeHops(good.topology, out.hops),
-        replyPlaces: out.reply ? placeHops(good.topology, out.reply.hops) : [],
+        places: placeHops(t, out.hops),
+        replyPlaces: out.reply ? placeHops(t, out.reply.hops) : [],
+        ...(topology ? { topology } : {}),
         ms: clock() - t0,
       };
     } catch (e) {

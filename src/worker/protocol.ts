@@ -49,6 +49,8 @@ export interface TraceResult {
   /** Where each hop of `trace.hops` and `trace.reply.hops` is drawn. */
   places: HopPlace[];
   replyPlaces: HopPlace[];
+  /** A wider picture when the trace reaches off-cluster hosts the last one did not show. */
+  topology?: Topology;
   ms: number;
 }
 

@@ -21,7 +21,8 @@ export function scenarioEndpoints(t: Topology, clusterDomain = 'cluster.local'):
     for (const p of s.ports) {
       const portLabel = p.name ? `${p.port} ${p.name}` : `${p.port}`;
       const vip = s.clusterIP === 'None' ? 'headless' : s.clusterIP;
-      out.push({ spec: `svc/${s.namespace}/${s.name}:${p.port}`, label: `${s.namespace}/${s.name}:${portLabel}/${p.protocol} (${vip})`, group: 'Services', source: false, target: true, proto: l4(p.protocol), port: p.port });
+      // Named ports by name, as kube-proxy's servicePortName and the CLI's `svc/ns/name:port` use them.
+      out.push({ spec: `svc/${s.namespace}/${s.name}:${p.name || p.port}`, label: `${s.namespace}/${s.name}:${portLabel}/${p.protocol} (${vip})`, group: 'Services', source: false, target: true, proto: l4(p.protocol), port: p.port });
     }
   }
   let nodePorts = 0;

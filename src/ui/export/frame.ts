@@ -127,19 +127,22 @@ export function svgSize(markup: string): { width: number; height: number } {
   return { width: Number(m?.[1] ?? 0), height: Number(m?.[2] ?? 0) };
 }
 
-/** Draws an SVG document onto `canvas` at `scale` (the canvas is resized to fit). */
-export async function rasterize(markup: string, scale: number, canvas: HTMLCanvasElement | OffscreenCanvas = document.createElement('canvas')): Promise<HTMLCanvasElement | OffscreenCanvas> {
+/** Draws an SVG document onto `canvas` at `scale`, or at exactly `size` (the canvas is resized to fit). */
+export async function rasterize(markup: string, scale: number, canvas: HTMLCanvasElement = document.createElement('canvas'), size?: { width: number; height: number }): Promise<HTMLCanvasElement> {
   const { width, height } = svgSize(markup);
   const url = URL.createObjectURL(new Blob([markup], { type: 'image/svg+xml' }));
   try {
     const img = new Image();
     img.src = url;
     await img.decode();
-    canvas.width = Math.round(width * scale);
-    canvas.height = Math.round(height * scale);
-    const ctx = canvas.getContext('2d') as CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D | null;
+    const w = size?.width ?? Math.round(width * scale);
+    const h = size?.height ?? Math.round(height * scale);
+    if (canvas.width !== w) canvas.width = w;
+    if (canvas.height !== h) canvas.height = h;
+    const ctx = canvas.getContext('2d', { willReadFrequently: true });
     if (!ctx) throw new Error('This browser cannot draw on a canvas.');
-    ctx.drawImage(img, 0, 0, canvas.width, canvas.height);
+    ctx.clearRect(0, 0, w, h);
+    ctx.drawImage(img, 0, 0, w, h);
     return canvas;
   } finally {
     URL.revokeObjectURL(url);
@@ -165,7 +168,7 @@ export function exportSvg(): Blob {
 export async function exportPng(scale = 2): Promise<Blob> {
   const stage = openStage();
   try {
-    const canvas = (await rasterize(currentFrame(stage), scale)) as HTMLCanvasElement;
+    const canvas = await rasterize(currentFrame(stage), scale);
     return await new Promise<Blob>((resolve, reject) => canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('The PNG could not be encoded.'))), 'image/png'));
   } finally {
     stage.dispose();

@@ -1,0 +1,21 @@
+/** The app's test hooks (declared in src/main.tsx), as far as the browser tests use them. */
+interface StoreSnapshot {
+  text: string;
+  setTheme(theme: 'light' | 'dark'): void;
+  setText(text: string): void;
+  hop: number;
+  trace: { hops: unknown[] } | null;
+}
+
+declare global {
+  interface Window {
+    __packetwalk?: {
+      crashEngine(): void;
+      hangEngine(ms: number): void;
+      setDeadline(ms: number): void;
+      store: { getState(): StoreSnapshot };
+    };
+  }
+}
+
+export {};
