@@ -19,7 +19,7 @@ export type { ManifestObject, ParseLimits, ParsedManifests, ObjectPath } from '.
 
 export const DEFAULT_PARSE_LIMITS: Readonly<ParseLimits> = {
   maxBytes: 20 * 1024 * 1024,
-  maxDocuments: 10_000,
+  maxDocuments: 100_000,
   maxAliasCount: 1_000,
   maxObjects: 200_000,
 };

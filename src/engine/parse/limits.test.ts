@@ -6,7 +6,7 @@ const namespace = (name: string) => `apiVersion: v1\nkind: Namespace\nmetadata: 
 
 describe('limits', () => {
   it('has the documented defaults', () => {
-    expect(DEFAULT_PARSE_LIMITS).toEqual({ maxBytes: 20 * 1024 * 1024, maxDocuments: 10_000, maxAliasCount: 1_000, maxObjects: 200_000 });
+    expect(DEFAULT_PARSE_LIMITS).toEqual({ maxBytes: 20 * 1024 * 1024, maxDocuments: 100_000, maxAliasCount: 1_000, maxObjects: 200_000 });
   });
 
   it('refuses input over maxBytes without reading it (a whole-input problem: doc -1)', () => {
