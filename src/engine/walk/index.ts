@@ -4,4 +4,3 @@ export { traceScenario } from './scenario';
 export { parseEndpoint, resolveEndpoint } from './endpoint';
 export type { Endpoint, EndpointSyntax } from './endpoint';
 export { formatConntrack } from './conntrack';
-export { formatRoute, lookupRoute } from './routing';

@@ -88,6 +88,23 @@ describe('Calico', () => {
     expect(t.reply?.hops.find((h) => h.kind === 'encap')?.packet.outer).toMatchObject({ src: w2.ip, dst: w1.ip, proto: 'ipip' });
   });
 
+  it('VXLAN: an unallocated address of a remote block crosses vxlan.calico, then hits that node\'s Felix blackhole (proto 80)', () => {
+    const m = preset('cross-node-calico-vxlan.yaml');
+    const w2 = node(m, 'k8s-w2');
+    const block = w2.calicoBlocks[0]!;
+    const [a, b, c, d] = block.replace(/\/\d+$/, '').split('.').map(Number) as [number, number, number, number];
+    const unallocated = `${a}.${b}.${c}.${d + 60}`;
+    expect(m.cluster.pods.some((p) => p.ip === unallocated)).toBe(false);
+    const t = trace(m, { from: 'pod/default/client', to: `${unallocated}:80`, proto: 'tcp' });
+    // Felix (VXLAN mode) owns its routes with protocol number 80, which has no name in iproute2's
+    // rt_protos, so `ip route` prints the number: `blackhole <block> proto 80`; the remote block's
+    // route is `<block> via <remote vxlan.calico address> dev vxlan.calico onlink`.
+    const w1Route = t.hops.find((h) => h.kind === 'route' && h.node === 'k8s-w1' && h.netns === 'host')!;
+    expect(w1Route.detail.route).toBe(`${block} via ${w2.vxlanTunnelAddr!} dev vxlan.calico onlink`);
+    expect(t.verdict).toBe('unroutable');
+    expect(last(t.hops)).toMatchObject({ kind: 'drop', node: 'k8s-w2', netns: 'host', detail: { route: `blackhole ${block} proto 80` } });
+  });
+
   it('VXLAN: vxlan.calico sends UDP 4789, VNI 4096, outer TTL 64', () => {
     const m = preset('cross-node-calico-vxlan.yaml');
     const [client, w1, w2] = [pod(m, 'client'), node(m, 'k8s-w1'), node(m, 'k8s-w2')];

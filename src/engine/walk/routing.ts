@@ -3,12 +3,13 @@
  * the dataplane's helpers): the local table first, then the main table by longest prefix (lowest
  * metric on a tie), and source-address selection the way `inet_select_addr` does it.
  */
+import { formatRoute } from '../dataplane';
 import type { Interface, Netns, Route } from '../dataplane/types';
 import { maskOf, parseCidr, parseIPv4, type IPv4 } from '../net/ipv4';
 
 export interface RouteResult {
   route: Route;
-  /** The route as `ip route` prints it. */
+  /** The route as `ip route` prints it (the dataplane's `formatRoute`, without iproute2's trailing space). */
   text: string;
   /** Where the frame goes next on `dev`: the gateway, or the destination itself. */
   nexthop: IPv4;
@@ -19,22 +20,6 @@ export interface RouteResult {
 function prefixOf(dst: string): { net: number; len: number } | null {
   if (dst === 'default') return { net: 0, len: 0 };
   return parseCidr(dst);
-}
-
-/** `ip route` text: type, dst, via, dev, proto, scope, src, metric, flags. */
-export function formatRoute(r: Route): string {
-  const parts: string[] = [];
-  if (r.table === 'local' || r.type !== 'unicast') parts.push(r.type);
-  parts.push(r.dst);
-  if (r.via) parts.push('via', r.via);
-  if (r.dev) parts.push('dev', r.dev);
-  if (r.table === 'local') parts.push('table', 'local');
-  if (r.proto && r.proto !== 'boot') parts.push('proto', r.proto);
-  if (r.scope && r.scope !== 'global') parts.push('scope', r.scope);
-  if (r.src) parts.push('src', r.src);
-  if (r.metric !== undefined) parts.push('metric', String(r.metric));
-  if (r.onlink) parts.push('onlink');
-  return parts.join(' ');
 }
 
 /** A routing table indexed by prefix length, so a lookup costs one probe per length in use. */
@@ -144,5 +129,6 @@ export function lookupRoute(ns: Netns, dst: IPv4): RouteResult | undefined {
   if (!route) return undefined;
   const nexthop = route.via ?? dst;
   const src = route.type === 'local' ? dst : (route.src ?? selectSource(ns, route.dev, nexthop));
-  return { route, text: formatRoute(route), nexthop, src };
+  // iproute2 ends each route line with a space; a hop's detail is one line of text, not terminal output.
+  return { route, text: formatRoute(route).trimEnd(), nexthop, src };
 }
