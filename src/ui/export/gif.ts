@@ -12,7 +12,7 @@ export async function exportGif(onProgress?: (done: number, total: number) => vo
       const ctx = canvas.getContext('2d', { willReadFrequently: true })!;
       const { data } = ctx.getImageData(0, 0, width, height);
       const palette = quantize(data, 256, { format: 'rgb444' });
-      gif.writeFrame(applyPalette(data, palette, 'rgb444'), width, height, { palette, delay: spec.ms, ...(i === 0 ? { repeat: 0 } : {}) });
+      gif.writeFrame(applyPalette(data, palette, 'rgb444'), width, height, { palette, delay: Math.round(spec.ms), ...(i === 0 ? { repeat: 0 } : {}) });
     },
   }));
   gif.finish();

@@ -13,7 +13,7 @@ export interface FrameSpec {
   hop: number;
   /** Travel fraction from the previous hop, 0..1 (1: arrived, new headers shown). */
   t: number;
-  /** How long this frame stays on screen. */
+  /** How long this frame stays on screen (fractional: encoders round at their own resolution). */
   ms: number;
 }
 
@@ -39,6 +39,5 @@ export function animationFrames(hopCount: number, periodMs: number, speed = 1): 
   }
   const last = out[out.length - 1];
   if (last) last.ms += END_HOLD_MS;
-  for (const f of out) f.ms = Math.round(f.ms);
   return out;
 }

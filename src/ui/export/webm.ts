@@ -24,6 +24,7 @@ export async function exportWebm(onProgress?: (done: number, total: number) => v
   let encoder: VideoEncoder | null = null;
   let failure: unknown = null;
   let micros = 0;
+  let lastCanvas: HTMLCanvasElement | null = null;
   try {
     await renderAnimation({ periodMs: PERIOD_MS, maxSide: 1280, even: true, ...(onProgress ? { onProgress } : {}) }, ({ width, height }) => {
       const m = new Muxer({ target: new ArrayBufferTarget(), video: { codec: 'V_VP8', width, height, frameRate: 15 } });
@@ -35,10 +36,11 @@ export async function exportWebm(onProgress?: (done: number, total: number) => v
         async frame(canvas, spec, i) {
           if (failure) throw failure instanceof Error ? failure : new Error(String(failure));
           const duration = spec.ms * 1000;
-          const vf = new VideoFrame(canvas, { timestamp: micros, duration });
+          const vf = new VideoFrame(canvas, { timestamp: Math.round(micros), duration: Math.round(duration) });
           e.encode(vf, { keyFrame: i % 30 === 0 });
           vf.close();
           micros += duration;
+          lastCanvas = canvas;
           while (e.encodeQueueSize > 4) await new Promise((r) => setTimeout(r, 4));
         },
       };
@@ -46,6 +48,14 @@ export async function exportWebm(onProgress?: (done: number, total: number) => v
     const e = encoder as VideoEncoder | null;
     const m = muxer as Muxer<ArrayBufferTarget> | null;
     if (!e || !m) throw new Error('Nothing was encoded.');
+    // A WebM ends at its last frame's timestamp: repeat the last picture one period before the end,
+    // so the final hold is played too.
+    const last = lastCanvas as HTMLCanvasElement | null;
+    if (last) {
+      const vf = new VideoFrame(last, { timestamp: Math.round(micros - PERIOD_MS * 1000), duration: Math.round(PERIOD_MS * 1000) });
+      e.encode(vf);
+      vf.close();
+    }
     await e.flush();
     if (failure) throw failure instanceof Error ? failure : new Error(String(failure));
     m.finalize();
