@@ -100,7 +100,10 @@ async function load(fragment: string, initial: boolean): Promise<void> {
   const decoded = isShareFragment(hash) ? await decodeShareFragment(hash) : null;
   if (!decoded) return fail('No trace to show: the embed address needs a share link fragment (#v1.…).');
   if (!decoded.ok) return fail(decoded.message);
+  const t0 = performance.now();
   const built = sceneOf(decoded.state);
+  // For the bench: what the engine costs on this thread (build + trace).
+  performance.measure('packetwalk:engine', { start: t0, end: performance.now() });
   if (!built.ok) return fail(built.message);
   pause();
   view.showError(null);
