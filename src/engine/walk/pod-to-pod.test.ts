@@ -39,6 +39,18 @@ describe('scenario 1: containers of one pod over localhost', () => {
   });
 });
 
+describe('local routes choose their prefsrc', () => {
+  it('127.0.0.5: the 127.0.0.0/8 local route has src 127.0.0.1, so the socket sees 127.0.0.1, not the destination', () => {
+    // ip_route_output_key_hash: for an RTN_LOCAL result with no source, saddr = fib_prefsrc, else
+    // daddr; the kernel's lo route is `local 127.0.0.0/8 dev lo proto kernel scope host src 127.0.0.1`
+    // (`ip route get 127.0.0.5` answers `local 127.0.0.5 dev lo src 127.0.0.1`).
+    const m = preset('localhost.yaml');
+    const t = trace(m, { from: 'pod/default/web', to: '127.0.0.5:80', proto: 'tcp' });
+    expect(t.hops[0]).toMatchObject({ kind: 'route', iface: 'lo', detail: { route: 'local 127.0.0.0/8 dev lo proto kernel scope host src 127.0.0.1' } });
+    expect(t.delivered).toMatchObject({ ip: '127.0.0.5', observedSource: '127.0.0.1' });
+  });
+});
+
 describe('Calico', () => {
   it('same node: proxy ARP for 169.254.1.1, one routed hop in the host, no NAT', () => {
     const m = preset('same-node-calico.yaml');

@@ -8,7 +8,7 @@ import { at, flowText, inNs, type Outcome, type Pkt, type WalkContext, type Wher
 import { formatConntrack, type FlowKey } from './conntrack';
 import { runHook, type HookIo } from './hooks';
 import { transmit } from './link';
-import { lookupRoute, selectSource, type RouteResult } from './routing';
+import { lookupRoute, masqueradeSource, type RouteResult } from './routing';
 import { deliver } from './socket';
 
 /** Conntrack as seen by one packet inside one host netns. */
@@ -84,7 +84,7 @@ function applyDnat(ctx: WalkContext, w: Where, pkt: Pkt, nat: NatAction, iface: 
 /** SNAT / MASQUERADE at POSTROUTING: MASQUERADE takes the preferred source of the outgoing route. */
 function applySnat(ctx: WalkContext, w: Where, pkt: Pkt, nat: NatAction, out: RouteResult): void {
   const before = flowText(pkt);
-  const src = nat.kind === 'MASQUERADE' ? selectSource(w.ns, out.route.dev, out.nexthop) : nat.toIp;
+  const src = nat.kind === 'MASQUERADE' ? masqueradeSource(w.ns, out.route.dev, out.nexthop) : nat.toIp;
   if (src) pkt.src = src;
   if (nat.toPort !== undefined) pkt.sport = nat.toPort;
   else if (nat.randomFully && pkt.sport !== undefined) pkt.sport = 1024 + Math.floor(ctx.prng.next() * 64512);
