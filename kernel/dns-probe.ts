@@ -102,7 +102,9 @@ export function compareDns(kernel: Lookup, served: ServedQuery[], upstream: Map<
   const out: Disagreement[] = [];
   // CoreDNS relays a forwarded answer as it came: its records are what the upstream logged.
   const k = served.map((q) => line(q.name, q.type, q.rcode, Array.isArray(q.answers) ? q.answers : (upstream.get(`${q.name} ${q.type}`) ?? [])));
-  const t = (trace.dns ?? []).map((q) => line(q.name, q.type, q.rcode, q.answers));
+  // A query the trace marks TIMEOUT never reached a server (refused or dropped on the way): no
+  // server can have logged it, so it is left out of the comparison of what the servers saw.
+  const t = (trace.dns ?? []).filter((q) => q.rcode !== 'TIMEOUT').map((q) => line(q.name, q.type, q.rcode, q.answers));
   if (k.join('\n') !== t.join('\n')) out.push({ aspect: 'dns', kernel: k.join('\n'), trace: t.join('\n') });
   const answered = [...(trace.dns ?? [])].reverse().find((q) => q.rcode === 'NOERROR' && q.answers.length > 0);
   const traceFound = trace.verdict !== 'nxdomain' && trace.verdict !== 'timeout' && answered !== undefined;

@@ -76,11 +76,12 @@ describe.skipIf(why !== null)('lab on the Calico VXLAN fixture', () => {
     expect(JSON.parse(r.stdout)).toMatchObject({ result: 'reply', from: '192.168.10.12' });
   });
 
-  it('never reaches anything outside the lab: a node has no route to the host', () => {
+  it('never reaches anything outside the lab: the internet is pw-upstream, private ranges are unreachable', () => {
     const r = lab.exec(layout.nodes[0]!.netns, ['ip', 'route', 'get', '8.8.8.8']);
-    // The only way out is the lab's own gateway on pw-wire, which has no default route.
+    // The only way out is the lab's own gateway on pw-wire, whose default route is the upstream netns.
     expect(r.stdout).toMatch(/via 192\.168\.10\.1 dev eth0/);
-    expect(run('ip', ['-n', 'pw-wire', 'route', 'show', 'default']).stdout.trim()).toBe('');
+    expect(run('ip', ['-n', 'pw-wire', 'route', 'show', 'default']).stdout.trim()).toBe('default dev upstream scope link');
+    expect(run('ip', ['-n', 'pw-wire', 'route', 'get', '10.1.2.3']).stderr).toMatch(/No route to host|Network is unreachable/);
   });
 
   it('down removes every namespace, link, rule and file it made, and is idempotent', () => {

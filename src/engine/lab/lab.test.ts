@@ -129,6 +129,29 @@ describe('labScript', () => {
     );
   });
 
+  it('gives egress somewhere to land: public addresses go to pw-upstream, which takes any of them (AnyIP)', () => {
+    expect(up).toContain('ip -n pw-wire route replace default dev upstream');
+    expect(up).toContain('ip -n pw-wire route replace unreachable 10.0.0.0/8');
+    expect(up).toContain('ip -n pw-upstream route replace local 0.0.0.0/0 dev lo table local');
+    expect(up).toContain('ip -n pw-upstream route replace throw 192.168.10.0/24 table local');
+    expect(up).toContain('ip -n pw-upstream route replace throw 10.0.0.0/8 table local');
+  });
+
+  it('stands a learning VXLAN port that floods to the other nodes in for a Weave fastdp vport', () => {
+    const weave = structuredClone(dataplane) as Dataplane;
+    const host = weave.nodes['k8s-a']!.host;
+    host.interfaces.push(
+      { index: 9, name: 'datapath', kind: 'openvswitch', mtu: 1376, mac: '1e:5a:1f:0c:c4:2b', up: true, addresses: [], sysctls: {} },
+      { index: 10, name: 'vxlan-6784', kind: 'vxlan', mtu: 1376, mac: '36:1d:3d:0c:dc:20', up: true, addresses: [], sysctls: {}, master: 'datapath', vxlan: { vni: 0, dstPort: 6784, learning: false } },
+    );
+    const s = labScript(cluster, weave);
+    expect(s).toContain('ip -n pw-node-k8s-a link add datapath address 1e:5a:1f:0c:c4:2b mtu 1376 type bridge');
+    expect(s).toContain('ip -n pw-node-k8s-a link add vxlan-6784 address 36:1d:3d:0c:dc:20 mtu 1376 type vxlan id 0 dstport 6784\n');
+    expect(s).toContain('ip netns exec pw-node-k8s-a bridge fdb append 00:00:00:00:00:00 dev vxlan-6784 dst 192.168.10.12 self permanent');
+    expect(s).toContain('ip -n pw-node-k8s-a link set vxlan-6784 master datapath');
+    expect(s).toMatch(/Open vSwitch datapath in the model; the lab builds a Linux bridge instead/);
+  });
+
   it('routes over tunl0 fall back to the node IP on eth0 when the kernel has no ipip', () => {
     const ipip = structuredClone(dataplane) as Dataplane;
     const host = ipip.nodes['k8s-a']!.host;

@@ -102,7 +102,7 @@ function header(cluster: Cluster, layout: LabLayout, notes: string[]): ScriptLin
   const gw = layout.wire.gateways.length ? `, gateway ${layout.wire.gateways.join(', ')}` : '';
   row(layout.wire.netns, `the underlay: bridge '${layout.wire.bridge}' on ${layout.wire.subnet}${gw}`);
   row(layout.external.netns, `external client ${layout.external.ip}/${layout.external.prefixLen}`);
-  if (layout.upstream) row(layout.upstream.netns, `upstream DNS ${layout.upstream.ips.join(', ')}`);
+  if (layout.upstream) row(layout.upstream.netns, `upstream DNS ${layout.upstream.ips.join(', ')}${layout.upstream.onWire ? '' : ' and the internet stand-in (any public address)'}`);
   const long = layout.allNetns.filter((n) => /-[0-9a-f]{8}$/.test(n));
   if (long.length) h.comment(`(names ending in 8 hex digits were longer than 40 characters: SHA-256 of the full name)`);
   if (notes.length) {
