@@ -6,7 +6,7 @@ import type { Cluster, Pod } from '../cluster/types';
 import type { Dataplane, Netns, NodeDataplane } from '../dataplane/types';
 import type { IPv4 } from '../net/ipv4';
 import { seededPrng, type Prng } from '../prng';
-import { ConntrackTable } from './conntrack';
+import { newConntrackTable, type ConntrackTable } from '../netfilter';
 import type { Delivered, Hop, HopDetail, HopKind, L4Proto, OuterHeader, PacketHeaders, Verdict } from './types';
 
 /** The packet as the walker carries it: the headers plus the skb mark (which never leaves a host). */
@@ -105,12 +105,12 @@ export class WalkContext {
   }
 
   ct(node: string): ConntrackTable {
-    let t = this.conntrack.get(node);
-    if (!t) {
-      t = new ConntrackTable(node);
-      this.conntrack.set(node, t);
-    }
-    return t;
+    return this.conntrack.get(node) ?? newConntrackTable(node);
+  }
+
+  /** Conntrack tables are values: each change replaces the node's table. */
+  setCt(table: ConntrackTable): void {
+    this.conntrack.set(table.node, table);
   }
 
   hop(

@@ -103,6 +103,10 @@ describe('scenario 11: failures', () => {
     expect(nf.detail.rule).toContain('default/orders:http has no endpoints');
     expect(last(t.hops).kind).toBe('drop');
     expect(t.delivered).toBeUndefined();
+    // The SYN never left the node, so its conntrack entry was never confirmed (__nf_conntrack_confirm
+    // runs at POSTROUTING/INPUT): `conntrack -L` there shows nothing for the cluster IP.
+    const svc = m.cluster.services.find((s) => s.name === 'orders')!;
+    expect((t.conntrack ?? []).filter((e) => e.orig.dst === svc.clusterIP)).toEqual([]);
   });
 
   it('no route: an address of the pool no node owns leaves by the default route and dies at the router', () => {

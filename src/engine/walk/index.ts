@@ -3,4 +3,3 @@ export type * from './types';
 export { traceScenario } from './scenario';
 export { parseEndpoint, resolveEndpoint } from './endpoint';
 export type { Endpoint, EndpointSyntax } from './endpoint';
-export { formatConntrack } from './conntrack';

@@ -5,7 +5,8 @@
  */
 import type { ConntrackEntry, NatAction } from '../netfilter/types';
 import { at, flowText, inNs, type Outcome, type Pkt, type WalkContext, type Where } from './context';
-import { formatConntrack, type FlowKey } from './conntrack';
+import { conntrackLookup, conntrackSeenReply, formatConntrackEntry as formatConntrack } from '../netfilter';
+import { confirm, unconfirmedEntry, type FlowKey } from './conntrack';
 import { runHook, type HookIo } from './hooks';
 import { transmit } from './link';
 import { lookupRoute, masqueradeSource, type RouteResult } from './routing';
@@ -30,10 +31,12 @@ function key(p: Pkt): FlowKey {
 function ctIn(ctx: WalkContext, w: Where, pkt: Pkt, iface: string | undefined): CtView {
   if (w.nsId !== 'host') return { direction: 'new' };
   const table = ctx.ct(w.node);
-  const m = table.lookup(key(pkt));
-  if (!m) return { direction: 'new', entry: table.create(key(pkt), 0) };
+  const m = conntrackLookup(table, key(pkt));
+  if (!m) return { direction: 'new', entry: unconfirmedEntry(w.node, key(pkt)) };
   if (m.direction === 'original') return { direction: 'original', entry: m.entry };
-  const e = m.entry;
+  const seen = conntrackSeenReply(table, m.entry);
+  ctx.setCt(seen.table);
+  const e = seen.entry;
   const view: CtView = { direction: 'reply', entry: e };
   const before = flowText(pkt);
   if (e.status.includes('SNAT')) {
@@ -44,7 +47,6 @@ function ctIn(ctx: WalkContext, w: Where, pkt: Pkt, iface: string | undefined): 
     view.unDnat = { src: e.orig.dst };
     if (e.orig.dport !== undefined) view.unDnat.sport = e.orig.dport;
   }
-  table.seenReply(e);
   const undid = e.status.includes('SNAT')
     ? `the reply's destination goes back from ${before.split(' → ')[1]} to the original client ${flowText(pkt).split(' → ')[1]} (un-SNAT)`
     : e.status.includes('DNAT')
@@ -114,7 +116,9 @@ function ctOut(ctx: WalkContext, w: Where, pkt: Pkt, ct: CtView, iface: string |
     });
   } else if (ct.direction === 'new') {
     // The entry's mark is the connmark (CONNMARK), not the skb mark the rules set.
-    ctx.ct(w.node).confirm(ct.entry, key(pkt), ct.entry.mark);
+    const confirmed = confirm(ctx.ct(w.node), ct.entry, key(pkt));
+    ctx.setCt(confirmed.table);
+    ct.entry = confirmed.entry;
     const nat = ct.entry.status.filter((s) => s === 'DNAT' || s === 'SNAT');
     ctx.hop(at(w), 'conntrack', pkt, { conntrack: formatConntrack(ct.entry) }, `Conntrack confirms the new connection${nat.length ? ` with ${nat.join(' and ')}` : ''}; replies will match its reply tuple${nat.length ? ' and be translated back' : ''}.`, {
       ...(iface ? { iface } : {}),
