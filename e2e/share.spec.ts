@@ -1,4 +1,5 @@
 import { deflateRawSync } from 'node:zlib';
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { AppPage } from './pages/app';
 
@@ -70,6 +71,23 @@ test.describe('share links', () => {
     await dialog.getByRole('button', { name: 'Close' }).click();
     await expect(dialog).toBeHidden();
   });
+
+  for (const theme of ['light', 'dark'] as const) {
+    test(`the Share dialog and the embed pass axe's WCAG A/AA checks (${theme})`, async ({ page }) => {
+      await page.emulateMedia({ colorScheme: theme });
+      const app = new AppPage(page);
+      await app.openFresh();
+      await app.waitForTrace();
+      await shareLink(page);
+      const tags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+      const summary = (r: Awaited<ReturnType<AxeBuilder['analyze']>>) => r.violations.map((v) => `${v.impact}: ${v.id} ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
+      expect(summary(await new AxeBuilder({ page }).include('dialog').withTags(tags).analyze())).toEqual([]);
+      const src = /src="([^"]+)"/.exec(await page.getByRole('textbox', { name: 'Embed code' }).inputValue())![1]!.replace(/&amp;/g, '&');
+      await page.goto(`${src.replace('autoplay=1', 'autoplay=0')}`.replace('#', `&theme=${theme}#`));
+      await expect(page.locator('html[data-ready="true"]')).toHaveCount(1, { timeout: 15_000 });
+      expect(summary(await new AxeBuilder({ page }).withTags(tags).analyze())).toEqual([]);
+    });
+  }
 
   const state = { manifests: 'kind: Pod', scenario: { from: 'pod/default/a', to: 'pod/default/b', proto: 'tcp', port: 80 }, hop: 0, theme: 'light' };
   const corrupt: [string, () => string, RegExp][] = [
