@@ -4,58 +4,8 @@
  * 100 / 1,000 / 10,000 services with 3 endpoints each. The model is built once (and the two
  * nodes' rule sets on the first trace); only `runTrace` is timed (median after a warm-up). Not part of the engine: nothing imports it.
  */
+import { BENCH_SIZES, benchManifests, type BenchSize } from '../../../bench/generate';
 import { buildModel, runTrace, type EngineModel } from '../index';
-
-export const TRACE_BENCH_SIZES = [
-  { services: 100, nodes: 10 },
-  { services: 1_000, nodes: 30 },
-  { services: 10_000, nodes: 100 },
-] as const;
-
-/**
- * Calico IPIP on `nodes` nodes (the first is the control plane); each service selects a 3-replica
- * Deployment spread by the scheduler; every 10th service is a NodePort (the node-port range holds
- * 2,768 ports), like the engine benchmark's clusters.
- */
-export function traceBenchManifests(services: number, nodes: number): string {
-  const nodeLines: string[] = [];
-  for (let i = 0; i < nodes; i++) {
-    nodeLines.push(`    - { name: node-${i}, ip: 192.168.${Math.floor((i + 10) / 250)}.${((i + 10) % 250) + 1}${i === 0 ? ', role: control-plane' : ''} }`);
-  }
-  const docs: string[] = [`apiVersion: packetwalk.dev/v1alpha1
-kind: Cluster
-metadata: { name: trace-bench }
-spec:
-  cni: calico
-  calico: { encapsulation: IPIP, blockSize: 22, natOutgoing: true }
-  podCIDR: 10.0.0.0/12
-  serviceCIDR: 10.96.0.0/12
-  kubeProxy: { mode: iptables, clusterCIDR: 10.0.0.0/12 }
-  nodes:
-${nodeLines.join('\n')}`];
-  for (let s = 0; s < services; s++) {
-    const name = `app-${s}`;
-    const ns = `team-${s % 20}`;
-    const nodePort = s % 10 === 0 ? `\n  type: NodePort` : '';
-    docs.push(`apiVersion: apps/v1
-kind: Deployment
-metadata: { name: ${name}, namespace: ${ns} }
-spec:
-  replicas: 3
-  selector: { matchLabels: { app: ${name} } }
-  template:
-    metadata: { labels: { app: ${name} } }
-    spec:
-      containers: [{ name: web, image: nginx:1.27, ports: [{ name: http, containerPort: 8080 }] }]`);
-    docs.push(`apiVersion: v1
-kind: Service
-metadata: { name: ${name}, namespace: ${ns} }
-spec:${nodePort}
-  selector: { app: ${name} }
-  ports: [{ name: http, port: 80, targetPort: http }]`);
-  }
-  return docs.join('\n---\n') + '\n';
-}
 
 function ruleCount(model: EngineModel, node: string): number {
   return model.dataplane.nodes[node]?.iptables.tables.reduce((n, t) => n + t.chains.reduce((m, c) => m + c.rules.length, 0), 0) ?? 0;
@@ -74,8 +24,9 @@ export interface TraceBenchRow {
 }
 
 /** Times the trace; `now` is the caller's clock (the engine has none). */
-export function benchTrace(size: { services: number; nodes: number }, now: () => number, runs = 15): TraceBenchRow {
-  const model = buildModel(traceBenchManifests(size.services, size.nodes));
+export function benchTrace(size: BenchSize, now: () => number, runs = 15): TraceBenchRow {
+  // The engine benchmark's clusters (bench/generate.ts): Calico IPIP, 3-replica Deployments, every 10th service a NodePort.
+  const model = buildModel(benchManifests(size));
   // The last NodePort service: its rules sit furthest down KUBE-SERVICES and KUBE-NODEPORTS.
   const svc = model.cluster.services.filter((x) => x.type === 'NodePort').pop()!;
   const port = svc.ports[0]!;
@@ -100,7 +51,7 @@ export function runBench(): void {
   console.log('## Trace: external → NodePort on a node without the endpoint (cross-node, IPIP, with reply)\n');
   console.log('| services | rules on the node | hops (request + reply) | trace ms (median) |');
   console.log('|---:|---:|---:|---:|');
-  for (const size of TRACE_BENCH_SIZES) {
+  for (const size of BENCH_SIZES) {
     const r = benchTrace(size, now, size.services >= 10_000 ? 9 : 15);
     console.log(`| ${r.services} | ${r.rules} | ${r.hops} | ${r.ms.toFixed(2)} |`);
   }

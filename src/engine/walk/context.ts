@@ -7,18 +7,11 @@ import type { Dataplane, Netns, NodeDataplane } from '../dataplane/types';
 import type { IPv4 } from '../net/ipv4';
 import { seededPrng, type Prng } from '../prng';
 import { newConntrackTable, type ConntrackTable } from '../netfilter';
-import type { Delivered, Hop, HopDetail, HopKind, L4Proto, OuterHeader, PacketHeaders, Verdict } from './types';
+import type { Delivered, Hop, HopDetail, HopKind, PacketHeaders, Verdict } from './types';
 
 /** The packet as the walker carries it: the headers plus the skb mark (which never leaves a host). */
-export interface Pkt {
-  src: IPv4;
-  dst: IPv4;
-  sport?: number;
-  dport?: number;
-  proto: L4Proto;
-  ttl: number;
+export interface Pkt extends PacketHeaders {
   mark: number;
-  outer?: OuterHeader;
 }
 
 /** A place a packet can be: a netns on a node. */
