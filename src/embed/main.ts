@@ -11,7 +11,7 @@ import { decodeShareFragment, isShareFragment } from '../share/fragment';
 import { createTopologyRenderer } from '../ui/topology/renderer';
 import { envelope, readCommand, type EmbedCommand, type EmbedEvent, type EmbedStatus } from './messages';
 import { parseEmbedOptions } from './options';
-import { sceneOf, type EmbedScene } from './scene';
+import { clusterOf, sceneOf, type EmbedScene } from './scene';
 import { createEmbedView } from './view';
 
 /** Time per hop at 1×, as the app plays it (src/ui/playback.ts); the packet travels for 70% of it. */
@@ -94,33 +94,54 @@ function fail(message: string): void {
   post({ type: 'error', message });
 }
 
-/** Shows a share fragment; a bad one leaves what was shown before (if anything) in place. */
+let loads = 0;
+/** Resolves after the browser has painted the current DOM. */
+const painted = () => new Promise<void>((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+
+/**
+ * Shows a share fragment; a bad one leaves what was shown before (if anything) in place. On first
+ * load the picture is painted before the trace runs, so the reader sees the cluster at once.
+ */
 async function load(fragment: string, initial: boolean): Promise<void> {
+  const seq = ++loads;
   const hash = fragment.startsWith('#') ? fragment : `#${fragment}`;
   const decoded = isShareFragment(hash) ? await decodeShareFragment(hash) : null;
+  if (seq !== loads) return; // a newer load won
   if (!decoded) return fail('No trace to show: the embed address needs a share link fragment (#v1.…).');
   if (!decoded.ok) return fail(decoded.message);
+  const state = decoded.state;
+  const theme = (initial ? options.theme : null) ?? state.theme;
   const t0 = performance.now();
-  const built = sceneOf(decoded.state);
+  const cluster = clusterOf(state);
+  const clusterMs = performance.now() - t0;
+  if (!cluster.ok) return fail(cluster.message);
+  const early = scene === null;
+  if (early) {
+    document.documentElement.dataset.theme = theme;
+    renderer.setModel(cluster.value.topology, cluster.value.layout);
+    requestAnimationFrame(() => performance.mark('packetwalk:first-frame'));
+    await painted();
+    if (seq !== loads) return;
+  }
+  const t1 = performance.now();
+  const built = sceneOf(cluster.value, state);
   // For the bench: what the engine costs on this thread (build + trace).
-  performance.measure('packetwalk:engine', { start: t0, end: performance.now() });
+  performance.measure('packetwalk:engine', { start: t0, duration: clusterMs + performance.now() - t1 });
   if (!built.ok) return fail(built.message);
   pause();
   view.showError(null);
-  scene = built.scene;
-  const state = decoded.state;
-  document.documentElement.dataset.theme = (initial ? options.theme : null) ?? state.theme;
+  scene = built.value;
+  document.documentElement.dataset.theme = theme;
   reply = state.direction === 'reply' && scene.trace.reply !== undefined;
-  renderer.setModel(scene.topology, scene.layout);
+  if (!early) renderer.setModel(scene.topology, scene.layout);
   renderer.setTrace({ hops: hops(), places: reply ? scene.replyPlaces : scene.places, verdict: verdict(), reply });
   hop = -1;
   show(initial && options.step !== null ? options.step - 1 : state.hop, false);
   view.setAppLink(`${new URL('./', location.href).href}${hash}`);
   if (!ready) {
     ready = true;
-    // The first frame is on screen once the browser has painted it.
     requestAnimationFrame(() => {
-      performance.mark('packetwalk:first-frame');
+      performance.mark('packetwalk:first-hop');
       document.documentElement.dataset.ready = 'true';
       post({ type: 'ready', ...status() });
       reportSize();
