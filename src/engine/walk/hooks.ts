@@ -9,7 +9,6 @@ import type { BuiltinChain, ConntrackTuple, HookResult, NatAction, NetfilterEnv,
 import { parseIPv4 } from '../net/ipv4';
 import { at, inNs, type Pkt, type WalkContext, type Where } from './context';
 import { isLocalAddress } from './routing';
-import { nodeRuleset } from './rules';
 
 const TABLES_AT: Record<BuiltinChain, TableName[]> = {
   PREROUTING: ['raw', 'mangle', 'nat'],
@@ -119,7 +118,7 @@ function explainTable(table: TableName, hook: BuiltinChain, res: HookResult): st
 export function runHook(ctx: WalkContext, w: Where, hook: BuiltinChain, pkt: Pkt, io: HookIo, onDnat?: (nat: NatAction) => { outIface?: string } | 'stop'): HookOutcome {
   const dp = ctx.nodeDp(w.node);
   if (!dp || w.nsId !== 'host') return { verdict: 'ACCEPT' };
-  const rs = nodeRuleset(ctx.cluster, dp);
+  const rs = dp.iptables;
   const env = netfilterEnv(ctx, w, rs, dp.ipsets);
   let nat: NatAction | undefined;
   for (const table of TABLES_AT[hook]) {
