@@ -70,6 +70,7 @@ async function main(): Promise<void> {
     { title: 'Netfilter evaluator', file: '../src/engine/netfilter/bench.ts' },
     { title: 'Trace', file: '../src/engine/walk/bench.ts' },
     { title: 'Browser', file: '../e2e/bench/app-bench.ts' },
+    { title: 'Embed', file: '../e2e/bench/embed-bench.ts' },
   ];
   for (const s of sections) if (!only || s.title.toLowerCase().startsWith(only)) await optionalSection(s);
 }
