@@ -177,5 +177,11 @@ export function nodeLinks(nd: NodeDataplane, layout: LabLayout, ln: LabNode, not
   for (const i of nd.host.interfaces) {
     if (i.master && hostNames.has(i.master)) masters.add(`ip -n ${ns} link set ${sh(labIfName(i.name))} master ${sh(labIfName(i.master))}`);
   }
+  // br_netfilter must not see frames crossing a stand-in for the Open vSwitch datapath: the netns-wide
+  // switch goes off and each modelled Linux bridge turns it back on for itself.
+  if (nd.host.interfaces.some((i) => i.kind === 'openvswitch') && nd.host.sysctls['net.bridge.bridge-nf-call-iptables'] === '1') {
+    masters.add(`pw_sysctl ${ns} net/bridge/bridge-nf-call-iptables 0  # per bridge below, not on the datapath stand-in`);
+    for (const b of nd.host.interfaces.filter((i) => i.kind === 'bridge')) masters.add(`ip -n ${ns} link set ${sh(labIfName(b.name))} type bridge nf_call_iptables 1`);
+  }
   return { create, masters, ipipDevices };
 }
