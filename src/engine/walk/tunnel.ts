@@ -6,6 +6,7 @@
  * entry for that MAC; the outer TTL is the default 64 and the UDP source port a hash of the inner
  * flow (udp_flow_src_port, within ip_local_port_range 32768-60999).
  */
+import { lookupFdb } from '../dataplane';
 import type { Interface } from '../dataplane/types';
 import { at, inNs, type Outcome, type Pkt, type WalkContext, type Where } from './context';
 import { weaveDeliver } from './bridge';
@@ -48,7 +49,7 @@ export function encapIpip(ctx: WalkContext, w: Where, dev: Interface, r: RouteRe
 
 export function encapVxlan(ctx: WalkContext, w: Where, dev: Interface, r: RouteResult, pkt: Pkt): Outcome {
   const neigh = w.ns.neighbours.find((n) => n.ip === r.nexthop && n.dev === dev.name);
-  const fdb = neigh && w.ns.fdb.find((f) => f.mac === neigh.lladdr && f.dev === dev.name && f.dst);
+  const fdb = neigh && lookupFdb(w.ns, dev.name, neigh.lladdr);
   let vtep = fdb?.dst;
   if (!vtep) {
     // Without FDB data, the VTEP is the node whose VXLAN device carries the gateway address.
