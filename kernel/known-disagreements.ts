@@ -5,10 +5,6 @@
  * of them happened to its results file, so this list can shrink as the walker is fixed.
  */
 const KNOWN: Record<string, string> = {
-  '*|ruleset|ruleset':
-    'netfilter print: iptables-save 1.8.9 prints `-m nfacct --nfacct-name  NAME` with two spaces (libxt_nfacct prints "--nfacct-name " and then xtables_save_string adds its own leading space); the model prints one',
-  '*|*|pick':
-    "walk: `--pick` of the last endpoint of a service (the KUBE-SEP jump without -m statistic) or of a service's only endpoint fails with 'met no load-balancing rule': pickMatched is only set inside chooseRandom, which the unconditional last rule never calls",
   '*|pod → Service without endpoints, TCP|rules':
     "walk: kube-proxy's REJECT makes the node send an ICMP port-unreachable to the pod; that error passes the node's mangle POSTROUTING (Felix: cali-POSTROUTING MARK --set-xmark 0x0/0xf0000), and the trace stops at the REJECT",
   '*|no-endpoints (as Calico VXLAN): pod/default/client → svc/default/orders|rules':

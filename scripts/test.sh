@@ -7,6 +7,11 @@ missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v iptables >/dev/null 2>&1 || missing+=(iptables)
 command -v ip >/dev/null 2>&1 || missing+=(iproute2)
+# The kernel lab loads Calico's ipsets and kube-proxy's nfacct counters, and reads conntrack.
+command -v ipset >/dev/null 2>&1 || missing+=(ipset)
+command -v nfacct >/dev/null 2>&1 || missing+=(nfacct)
+command -v conntrack >/dev/null 2>&1 || missing+=(conntrack)
+command -v python3 >/dev/null 2>&1 || missing+=(python3)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     echo "Installing Debian packages: ${missing[*]}"
