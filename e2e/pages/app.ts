@@ -70,9 +70,24 @@ export class AppPage {
     return titles;
   }
 
+  /** Picks a preset from the menu and waits until its own trace (not the previous one) is shown. */
   async choosePreset(title: string): Promise<void> {
+    await this.page.evaluate(() => {
+      (window as unknown as { __pwPrevTrace: unknown }).__pwPrevTrace = window.__packetwalk?.store.getState().trace;
+    });
     await this.presets.click();
     await this.page.getByRole('menuitem').filter({ has: this.page.locator('.title', { hasText: title }) }).first().click();
+    await expect
+      .poll(
+        () =>
+          this.page.evaluate(() => {
+            const s = window.__packetwalk?.store.getState();
+            const prev = (window as unknown as { __pwPrevTrace: unknown }).__pwPrevTrace;
+            return Boolean(s && s.trace && !s.tracing && s.build.status !== 'building' && s.trace !== prev);
+          }),
+        { timeout: 30_000 },
+      )
+      .toBe(true);
   }
 
   async openEditor(): Promise<Locator> {

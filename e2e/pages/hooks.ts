@@ -5,6 +5,8 @@ interface StoreSnapshot {
   setText(text: string): void;
   hop: number;
   trace: { hops: unknown[] } | null;
+  tracing: boolean;
+  build: { status: string };
 }
 
 declare global {

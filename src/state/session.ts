@@ -14,6 +14,8 @@ import { useAppStore, type AppData, type Scenario } from './store';
 const STORAGE_KEY = 'packetwalk:v1';
 const REBUILD_DEBOUNCE_MS = 300;
 const SAVE_DEBOUNCE_MS = 250;
+/** A text change this large at once is a paste or a file drop, not typing. */
+const PASTE_CHARS = 200;
 
 type Saved = Pick<AppData, 'text' | 'scenario' | 'theme' | 'editorOpen' | 'speed' | 'loop' | 'presetId'>;
 
@@ -162,7 +164,9 @@ export function startSession(options: SessionOptions): Session {
     if (s.text !== prev.text) {
       if (rebuildTimer) clearTimeout(rebuildTimer);
       // A preset swap is a deliberate action: run at once. Typing waits for a pause.
-      const delay = s.presetId !== null && s.presetId !== prev.presetId ? 0 : REBUILD_DEBOUNCE_MS;
+      // A paste (a big change at once) too; only typing waits for a pause.
+      const pasted = Math.abs(s.text.length - prev.text.length) > PASTE_CHARS || prev.text === '';
+      const delay = (s.presetId !== null && s.presetId !== prev.presetId) || pasted ? 0 : REBUILD_DEBOUNCE_MS;
       rebuildTimer = setTimeout(() => void rebuild(s.text), delay);
     }
     // A scenario picked by the user re-traces now; one set by a rebuild or a preset is traced there.

@@ -3,57 +3,80 @@ import { useShallow } from 'zustand/react/shallow';
 import type { Hop } from '../../engine/walk/types';
 import { selectHops, useAppStore, type AppData } from '../../state/store';
 
-const NETFILTER_KINDS = new Set<Hop['kind']>(['netfilter', 'nat', 'policy', 'conntrack']);
+const NAT_TARGETS = new Set(['DNAT', 'SNAT', 'MASQUERADE', 'REDIRECT']);
+const DROP_TARGETS = new Set(['DROP', 'REJECT']);
 
-/** The run of netfilter hops around the current one on the same node: one hook's chain ladder. */
-function ladderOf(hops: Hop[], at: number): { start: number; rows: Hop[] } | null {
-  const hop = hops[at];
-  if (!hop || !NETFILTER_KINDS.has(hop.kind) || (!hop.detail.chain && !hop.detail.table)) return null;
-  let start = at;
-  while (start > 0 && NETFILTER_KINDS.has(hops[start - 1]!.kind) && hops[start - 1]!.node === hop.node && hops[start - 1]!.detail.table === hop.detail.table) start--;
-  let end = at;
-  while (end < hops.length - 1 && NETFILTER_KINDS.has(hops[end + 1]!.kind) && hops[end + 1]!.node === hop.node && hops[end + 1]!.detail.table === hop.detail.table) end++;
-  return { start, rows: hops.slice(start, end + 1) };
+/** The walker lists the chains a hook walked as `chains: A → B → C`, then the rules that matched. */
+function chainsOf(hop: Hop): string[] | null {
+  const first = hop.detail.lines?.[0];
+  if (!first?.startsWith('chains: ')) return hop.detail.chain ? [hop.detail.chain] : null;
+  return first.slice('chains: '.length).split(' → ').filter(Boolean);
+}
+
+/** The netfilter hop whose ladder to show: this one, or the hook a NAT/conntrack hop just came from. */
+function ladderHop(hops: Hop[], at: number): { hop: Hop; fromNat: boolean } | null {
+  const here = hops[at];
+  if (!here) return null;
+  if (here.kind === 'netfilter' || here.kind === 'policy') return chainsOf(here) ? { hop: here, fromNat: false } : null;
+  if (here.kind === 'nat') {
+    for (let i = at - 1; i >= Math.max(0, at - 3); i--) {
+      const h = hops[i]!;
+      if (h.kind === 'netfilter' && h.node === here.node && h.detail.table === here.detail.table) return { hop: h, fromNat: true };
+    }
+    return here.detail.chain ? { hop: here, fromNat: true } : null;
+  }
+  return null;
 }
 
 const selectLadder = (s: AppData) => ({ hops: selectHops(s), hop: s.hop });
 
+/** One hook's chain ladder (PREROUTING → KUBE-SERVICES → KUBE-SVC-… → KUBE-SEP-… → DNAT), matched rule lit. */
 export function ChainLadder() {
   const { hops, hop } = useAppStore(useShallow(selectLadder));
-  const ladder = ladderOf(hops, hop);
-  if (!ladder) return null;
-  const current = hops[hop]!;
-  const hook = ladder.rows.find((h) => h.detail.lines?.[0])?.detail.lines?.[0]?.match(/^-A (\S+)/)?.[1];
-  const steps = ladder.rows.map((h, i) => ({ label: h.detail.chain ?? h.detail.table ?? h.kind, target: h.detail.target, index: ladder.start + i, kind: h.kind }));
-  const last = steps[steps.length - 1];
+  const found = ladderHop(hops, hop);
+  if (!found) return null;
+  const { hop: h, fromNat } = found;
+  const chains = chainsOf(h) ?? [];
+  const target = h.detail.target;
+  const rules = (h.detail.lines ?? []).filter((l) => !l.startsWith('chains: '));
+  const decided = h.detail.rule;
+  const targetClass = target && NAT_TARGETS.has(target) ? 'nat' : target && DROP_TARGETS.has(target) ? 'drop' : '';
   return (
     <section className="ladder" aria-label="Chain ladder">
       <h3>
-        {current.node ?? ''} · {current.detail.table ?? 'netfilter'} table{current.iface ? ` · in ${current.iface}` : ''}
+        {h.node ?? ''} · {h.detail.table ?? 'netfilter'} table{h.iface ? ` · ${h.iface}` : ''}
       </h3>
       <ol>
-        {hook && hook !== steps[0]?.label && (
-          <>
-            <li>{hook}</li>
-            <li className="sep" aria-hidden="true">→</li>
-          </>
-        )}
-        {steps.map((s, i) => (
-          <Fragment key={s.index}>
-            {i > 0 && <li className="sep" aria-hidden="true">→</li>}
-            <li className={s.index === hop ? 'lit' : s.kind === 'nat' ? 'nat' : undefined} aria-current={s.index === hop ? 'step' : undefined}>
-              {s.label}
-            </li>
+        {chains.map((c, i) => (
+          <Fragment key={`${c}-${i}`}>
+            {i > 0 && (
+              <li className="sep" aria-hidden="true">
+                →
+              </li>
+            )}
+            <li className={!fromNat && i === chains.length - 1 ? 'lit' : undefined}>{c}</li>
           </Fragment>
         ))}
-        {last?.target && !/^(KUBE-|cali-)/.test(last.target) && last.target !== last.label && (
+        {target && !chains.includes(target) && (
           <>
-            <li className="sep" aria-hidden="true">→</li>
-            <li className={last.target === 'DROP' || last.target === 'REJECT' ? 'drop' : last.target === 'DNAT' || last.target === 'SNAT' || last.target === 'MASQUERADE' ? 'nat' : undefined}>{last.target}</li>
+            <li className="sep" aria-hidden="true">
+              →
+            </li>
+            <li className={`${targetClass}${fromNat ? ' lit' : ''}`} aria-current={fromNat ? 'step' : undefined}>
+              {target}
+            </li>
           </>
         )}
       </ol>
-      {current.detail.rule && <div className="rule">{current.detail.rule}</div>}
+      {rules.length > 0 && (
+        <ul className="rules" aria-label="Rules that matched">
+          {rules.map((r, i) => (
+            <li key={i} className={r === decided ? 'hit' : undefined} title={r}>
+              {r}
+            </li>
+          ))}
+        </ul>
+      )}
     </section>
   );
 }
