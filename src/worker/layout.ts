@@ -114,6 +114,7 @@ function sectionPoints(e: ElkExtendedEdge, dx: number, dy: number): [number, num
  */
 export async function layoutTopology(t: Topology, elk: ElkLayoutFn, aspect = 1.6): Promise<TopologyLayout> {
   const laid = await Promise.all(t.nodes.map((n) => elk(nodeGraph(t, n))));
+  const linkById = new Map(t.links.map((l) => [l.id, l]));
   const boxes: Record<ElementId, Box> = {};
   const edges: EdgePath[] = [];
   const nodes: Record<ElementId, NodeFrame> = {};
@@ -184,7 +185,7 @@ export async function layoutTopology(t: Topology, elk: ElkLayoutFn, aspect = 1.6
         nodeOf[c.id] = node.id;
       }
       for (const e of g.edges ?? []) {
-        const link = t.links.find((l) => l.id === e.id);
+        const link = linkById.get(e.id);
         if (link) edges.push({ id: e.id, from: link.from, to: link.to, points: sectionPoints(e, x, y) });
       }
       const uplink = node.interfaces.find((i2) => i2.role === 'uplink');

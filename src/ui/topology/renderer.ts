@@ -87,25 +87,58 @@ export function createTopologyRenderer(svgEl: SVGSVGElement): TopologyRenderer {
     }
   }
 
-  function markElements(): void {
-    const onPath = new Set<string>();
-    if (trace) for (const p of trace.places) onPath.add(p.at);
-    const here = trace?.places[current];
-    const last = trace ? trace.hops.length - 1 : -1;
-    const dropped = trace && trace.verdict && trace.verdict !== 'delivered' && current === last ? here?.at : undefined;
-    viewport.classed('tracing', Boolean(trace && trace.hops.length > 0));
+  // Element index and the marks currently set: a hop step touches only what changes, so stepping
+  // stays cheap on clusters with thousands of elements.
+  let byId = new Map<string, SVGGElement[]>();
+  let marked: { current?: string; lit?: string; dropped?: string } = {};
+
+  function indexScene(): void {
+    byId = new Map();
     scene.selectAll<SVGGElement, unknown>('[data-id]').each(function () {
       const id = this.getAttribute('data-id') ?? '';
-      const s = select(this);
-      const isService = id.startsWith('svc:');
-      s.classed('on-path', onPath.has(id) || (isService && here?.service === id) || (id.startsWith('drop:') && trace !== null && [...onPath].some((p) => layout?.nodeOf[p] === id.slice(5))));
-      s.classed('current', here?.at === id);
-      s.classed('lit', isService && here?.service === id);
-      s.classed('dropped', dropped === id);
+      const list = byId.get(id);
+      if (list) list.push(this);
+      else byId.set(id, [this]);
     });
+    marked = {};
+  }
+
+  function toggle(id: string | undefined, cls: string, on: boolean): void {
+    if (!id) return;
+    for (const el of byId.get(id) ?? []) el.classList.toggle(cls, on);
+  }
+
+  /** Path membership: once per trace. */
+  function markPath(): void {
+    const onPath = new Set<string>();
+    if (trace) for (const p of trace.places) onPath.add(p.at);
+    if (trace) for (const p of trace.places) if (p.service) onPath.add(p.service);
+    const nodesOnPath = new Set([...onPath].map((id) => layout?.nodeOf[id]).filter(Boolean));
+    viewport.classed('tracing', Boolean(trace && trace.hops.length > 0));
+    for (const [id, els] of byId) {
+      const on = onPath.has(id) || (id.startsWith('drop:') && (nodesOnPath.has(id.slice(5)) || onPath.has(id.slice(5))));
+      for (const el of els) el.classList.toggle('on-path', on);
+    }
     scene.selectAll<SVGPathElement, unknown>('path.link').classed('on-path', function () {
       return onPath.has(this.getAttribute('data-from') ?? '') && onPath.has(this.getAttribute('data-to') ?? '');
     });
+  }
+
+  /** The current hop's marks: a handful of elements per step. */
+  function markElements(): void {
+    const here = trace?.places[current];
+    const last = trace ? trace.hops.length - 1 : -1;
+    const next = {
+      current: here?.at,
+      lit: here?.service,
+      dropped: trace && trace.verdict && trace.verdict !== 'delivered' && current === last ? here?.at : undefined,
+    };
+    for (const key of ['current', 'lit', 'dropped'] as const) {
+      if (marked[key] === next[key]) continue;
+      toggle(marked[key], key, false);
+      toggle(next[key], key, true);
+    }
+    marked = next;
   }
 
   function drawPath(): void {
@@ -142,7 +175,9 @@ export function createTopologyRenderer(svgEl: SVGSVGElement): TopologyRenderer {
       topology = t;
       layout = L;
       drawScene(scene, t, L);
+      indexScene();
       recompute();
+      markPath();
       markElements();
       const at = current >= 0 ? geometry?.points[current] : undefined;
       if (at) placePacket(at);
@@ -154,6 +189,7 @@ export function createTopologyRenderer(svgEl: SVGSVGElement): TopologyRenderer {
       trace = tr;
       current = -1;
       recompute();
+      markPath();
       markElements();
       if (tr) api.framePath(hadTrace);
     },

@@ -48,10 +48,11 @@ export function drawScene(root: G, t: Topology, L: TopologyLayout): void {
     g.append('text').attr('class', 'title').attr('x', b.x + 14).attr('y', b.y + 20).text(n.name);
     g.append('text').attr('class', 'mono sub').attr('x', b.x + 14).attr('y', b.y + 35).text(`${n.ip} · ${n.role}${n.podRanges.length ? ` · pods ${n.podRanges.join(', ')}` : ''}`);
   }
+  const linkKind = new Map(t.links.map((l) => [l.id, l.kind]));
   for (const e of L.edges) {
     const line = e.points.map((p) => p.join(',')).join(' L');
     if (!line) continue;
-    const kind = t.links.find((l) => l.id === e.id)?.kind ?? 'veth';
+    const kind = linkKind.get(e.id) ?? 'veth';
     wires.append('path').attr('class', `link ${kind} dimmable`).attr('data-from', e.from).attr('data-to', e.to).attr('d', `M${line}`);
   }
   for (const p of t.pods) {
