@@ -81,14 +81,22 @@ test.describe('PacketWalk app', () => {
     const app = new AppPage(page);
     await app.openFresh();
     await app.waitForTrace();
+    await app.stepForward.click();
+    await app.stepForward.click();
     await page.evaluate(() => {
       window.__packetwalk?.setDeadline(800);
       window.__packetwalk?.hangEngine(60_000);
     });
     await expect(page.getByText('The engine stopped responding')).toBeVisible({ timeout: 10_000 });
     await page.evaluate(() => window.__packetwalk?.setDeadline(20_000));
+    // The restart keeps the trace and the user's place in it, and the new worker answers.
+    expect(await app.currentSeq()).toBe(3);
     await app.stepForward.click();
-    await expect(app.inspector).toContainText('Hop 2 ·');
+    await expect(app.inspector).toContainText('Hop 4 ·');
+    const options = await app.to.locator('option').allTextContents();
+    await app.to.selectOption({ label: options.find((o) => o.includes('kube-dns')) ?? options[1]! });
+    await expect(app.inspector).toContainText('ip route get 10.96.0.10');
+    await expect(app.inspector).toContainText('Hop 1 ·');
   });
 
   test('a reload restores what the user typed', async ({ page }) => {

@@ -70,14 +70,19 @@ export interface Session {
   dispose(): void;
 }
 
+const scenarioKey = (s: Scenario): string => JSON.stringify([s.from, s.to, s.proto, s.port, s.seed ?? null, s.pick ?? null]);
+
 export function startSession(options: SessionOptions): Session {
   const store = useAppStore;
   const client = new EngineClient({
     createWorker: options.createWorker,
     loadHost: options.loadHost,
-    onRestart: (reason) => {
+    onRestart: (reason, lost) => {
       store.getState().notify('warning', reason === 'hung' ? 'The engine stopped responding, so it was restarted. Your manifests are safe.' : 'The engine crashed and was restarted. Your manifests are safe.');
-      void rebuild(store.getState().text);
+      // The client replays the last good manifests into the new worker; ask again only for what was
+      // lost. A lost build is not retried: the same text would hang or crash the new worker too.
+      if (lost === 'trace') void retrace();
+      else if (lost === 'views') void refreshViews();
     },
   });
   store.setState({ engineMode: client.mode });
@@ -116,6 +121,7 @@ export function startSession(options: SessionOptions): Session {
     await retrace();
   }
 
+  let tracedKey: string | null = null;
   async function retrace(): Promise<void> {
     const { scenario, topology } = store.getState();
     if (!topology || !scenario.from || !scenario.to) return;
@@ -136,6 +142,11 @@ export function startSession(options: SessionOptions): Session {
       }
     }
     const s = store.getState();
+    // The same scenario traced again (an edit elsewhere, a restarted engine) keeps the user's place.
+    const key = scenarioKey(scenario);
+    const same = s.trace !== null && tracedKey === key;
+    tracedKey = key;
+    const hops = (s.direction === 'reply' ? r.trace?.reply?.hops : r.trace?.hops)?.length ?? 0;
     store.setState({
       ...(wider ?? {}),
       tracing: false,
@@ -143,7 +154,7 @@ export function startSession(options: SessionOptions): Session {
       traceError: r.error ?? null,
       places: r.places,
       replyPlaces: r.replyPlaces,
-      hop: 0,
+      hop: same ? Math.max(0, Math.min(s.hop, hops - 1)) : 0,
       direction: s.direction === 'reply' && r.trace?.reply ? 'reply' : 'request',
       playing: false,
       views: null,

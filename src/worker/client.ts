@@ -31,7 +31,8 @@ export interface EngineClientOptions {
   /** Returns null where workers are unavailable; the client then runs the engine on this thread. */
   createWorker: () => Worker | null;
   loadHost: () => Promise<EngineHost>;
-  onRestart: (reason: RestartReason) => void;
+  /** `lost`: the type of the caller's request that was in flight (its promise resolved `failed`), if any. */
+  onRestart: (reason: RestartReason, lost: RequestType | null) => void;
   /** Deadline for one request; builds get extra time per character of manifest. */
   deadlineMs?: number;
 }
@@ -136,7 +137,7 @@ export class EngineClient {
     const replay = this.lastGoodText;
     if (replay !== null && !(lost?.body.type === 'build' && lost.body.text === replay && reason === 'hung'))
       this.queue.unshift({ id: this.nextId++, body: { type: 'build', text: replay }, resolve: () => {}, stale: false, internal: true });
-    this.options.onRestart(reason);
+    this.options.onRestart(reason, lost && !lost.internal ? lost.body.type : null);
     this.pump();
   }
 
