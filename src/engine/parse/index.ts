@@ -7,11 +7,13 @@
  * Objects that fail validation are not returned, as the API server would not store them; their
  * problems say why. Nothing here throws: every failure is a `Problem`.
  */
-import type { Document, Node } from 'yaml';
+import type { Document } from 'yaml';
 import { problem, type Problem, type SourceRef } from '../problems';
+import { plainPlace, yamlPlace, type ObjectPlace } from './object-place';
+import { readPlainYaml, type PlainStream } from './plain-yaml';
 import { apiVersionsOf, kindInfo } from './schema';
-import { deref, keyRange, LineIndex, locateInNode, nodeAt, startOf } from './source-map';
-import type { ManifestObject, ObjectPath, ParsedManifests, ParseLimits } from './types';
+import { LineIndex, startOf } from './source-map';
+import type { ManifestObject, ParsedManifests, ParseLimits } from './types';
 import { checkCrossFieldRules, quoteHint, show, Validator } from './validate';
 import { composeDocuments, documentBody, NestingLimitError } from './yaml-document';
 
@@ -39,7 +41,15 @@ const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typ
 
 /** Multi-document YAML / JSON / kind: List → objects with source positions, and problems. */
 export function parseManifests(text: string, limits?: Partial<ParseLimits>): ParsedManifests {
-  const run = new ManifestReader(typeof text === 'string' ? text : String(text ?? ''), effectiveLimits(limits));
+  return readManifests(text, limits, true);
+}
+
+/**
+ * `plainFastPath: false` reads everything with `yaml`: the differential tests compare the two.
+ * @internal
+ */
+export function readManifests(text: string, limits: Partial<ParseLimits> | undefined, plainFastPath: boolean): ParsedManifests {
+  const run = new ManifestReader(typeof text === 'string' ? text : String(text ?? ''), effectiveLimits(limits), plainFastPath);
   try {
     run.read();
   } catch (e) {
@@ -68,6 +78,7 @@ class ManifestReader {
   constructor(
     private readonly text: string,
     private readonly limits: ParseLimits,
+    private readonly plainFastPath: boolean,
   ) {
     this.lines = new LineIndex(text);
   }
@@ -80,6 +91,11 @@ class ManifestReader {
     const { text, limits } = this;
     if (text.length > limits.maxBytes) {
       this.limit(-1, 0, `the input is ${text.length} characters long, over the limit of ${limits.maxBytes}; nothing was read`);
+      return;
+    }
+    const plain = this.plainFastPath ? readPlainYaml(text) : null;
+    if (plain && plain.docs.length <= limits.maxDocuments) {
+      this.readPlain(plain);
       return;
     }
     const docs = composeDocuments(text);
@@ -107,6 +123,17 @@ class ManifestReader {
     }
   }
 
+  /** A stream the plain reader took whole: no syntax problems, positions from its side table. */
+  private readPlain(plain: PlainStream): void {
+    for (const d of plain.docs) {
+      const index = this.docIndex++;
+      this.lastOffset = d.start;
+      if (d.body === null || d.body === undefined) continue; // empty document
+      this.readObject(d.body, plainPlace(d.body, [], { text: this.text, doc: d, places: plain.places, index, lines: this.lines }), index, 0, undefined);
+      if (this.stopped) return;
+    }
+  }
+
   private limit(doc: number, offset: number, message: string): void {
     this.problems.push(problem('error', 'limit', `limit: ${message}`, doc < 0 ? { doc: -1, line: 1, col: 1 } : this.lines.ref(doc, offset)));
     this.stopped = true;
@@ -130,18 +157,12 @@ class ManifestReader {
     }
     const body = result.body;
     if (body === null || body === undefined) return; // empty document
-    this.readObject(body, doc.contents, doc, index, 0, undefined);
+    this.readObject(body, yamlPlace(doc.contents, doc, index, this.lines), index, 0, undefined);
   }
 
-  private readObject(body: unknown, node: unknown, doc: AnyDoc, index: number, depth: number, list: { kind: string; apiVersion: unknown } | undefined): void {
-    const at = startOf(deref(node, doc)) ?? doc.range[0];
-    const locate = (path: ObjectPath, atKey = false): SourceRef => {
-      try {
-        return locateInNode(node, path, doc, index, this.lines, at, atKey);
-      } catch {
-        return this.lines.ref(index, at);
-      }
-    };
+  private readObject(body: unknown, place: ObjectPlace, index: number, depth: number, list: { kind: string; apiVersion: unknown } | undefined): void {
+    const { at } = place;
+    const locate = place.locate;
     if (!isObject(body)) {
       const what = Array.isArray(body) ? 'a list' : `a ${typeof body}`;
       this.problems.push(problem('error', 'not-a-mapping', `${list ? 'a List item' : 'a document'} must be a mapping with apiVersion, kind and metadata, not ${what}`, locate([])));
@@ -152,7 +173,7 @@ class ManifestReader {
     if (list && body.apiVersion === undefined && typeof list.apiVersion === 'string') body.apiVersion = list.apiVersion;
     const { kind, apiVersion } = body;
     if (typeof kind === 'string' && kind.endsWith('List') && 'items' in body) {
-      this.readList(body, node, doc, index, depth, locate);
+      this.readList(body, place, index, depth);
       return;
     }
     const v = new Validator(locate);
@@ -189,7 +210,7 @@ class ManifestReader {
     if (v.errors > 0) return;
     const ns = isObject(meta) && typeof meta.namespace === 'string' && meta.namespace !== '' ? meta.namespace : undefined;
     const namespace = info && !info.namespaced ? undefined : ns;
-    const kindKey = keyRange(node, 'kind', doc);
+    const kindKey = place.kindKey();
     const source = this.lines.ref(index, kindKey?.[0] ?? at, kindKey?.[1]);
     const id = `${kind}/${info?.namespaced === false ? '' : (namespace ?? 'default')}/${name}`;
     if (this.seen.has(id)) {
@@ -205,22 +226,20 @@ class ManifestReader {
     this.objects.push(obj);
   }
 
-  private readList(body: Record<string, unknown>, node: unknown, doc: AnyDoc, index: number, depth: number, locate: (p: ObjectPath) => SourceRef): void {
+  private readList(body: Record<string, unknown>, place: ObjectPlace, index: number, depth: number): void {
     const items = body.items;
     if (items === null) return;
     if (!Array.isArray(items)) {
-      this.problems.push(problem('error', 'bad-type', `items: a ${String(body.kind)} needs a list of items, got ${show(items)}`, locate(['items']), 'items'));
+      this.problems.push(problem('error', 'bad-type', `items: a ${String(body.kind)} needs a list of items, got ${show(items)}`, place.locate(['items']), 'items'));
       return;
     }
     if (depth >= MAX_LIST_DEPTH) {
-      this.problems.push(problem('error', 'limit', `limit: Lists nested more than ${MAX_LIST_DEPTH} deep`, locate([]), 'items'));
+      this.problems.push(problem('error', 'limit', `limit: Lists nested more than ${MAX_LIST_DEPTH} deep`, place.locate([]), 'items'));
       return;
     }
-    const seq = nodeAt(node, ['items'], doc);
     const list = { kind: String(body.kind), apiVersion: body.apiVersion };
     for (let i = 0; i < items.length && !this.stopped; i++) {
-      const itemNode = nodeAt(seq, [i], doc) ?? (seq as Node | undefined);
-      this.readObject(items[i], itemNode, doc, index, depth + 1, list);
+      this.readObject(items[i], place.item(i, items[i]), index, depth + 1, list);
     }
   }
 }

@@ -123,7 +123,7 @@ export function locateInNode(
   path: ObjectPath,
   doc: AnyDoc,
   docIndex: number,
-  lines: LineIndex,
+  lines: Pick<LineIndex, 'ref'>,
   fallback: number,
   /** Point at the key rather than the value (e.g. for an unknown field). */
   atKey = false,

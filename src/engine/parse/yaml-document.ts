@@ -14,7 +14,7 @@ let tagCache: { input: Tags; output: Tags } | undefined;
  * has no !!set/!!omap/!!pairs/!!binary values, so those YAML 1.1 tags are dropped: bodies stay
  * plain JSON (what crosses the worker boundary). A `%YAML 1.2` document gets its own (core) list.
  */
-function kubernetesYaml11Tags(tags: Tags): Tags {
+export function kubernetesYaml11Tags(tags: Tags): Tags {
   const cached = tagCache;
   if (cached && cached.input.length === tags.length && cached.input.every((t, i) => t === tags[i])) return cached.output;
   const output = tags.filter((t) => typeof t === 'string' || (!('format' in t && t.format === 'TIME') && !DROPPED_TAGS.has(t.tag)));
