@@ -9,11 +9,10 @@ import { join } from 'node:path';
 import { runTrace, type EngineModel } from '../src/engine';
 import { labLayout, labScript, type LabLayout } from '../src/engine/lab';
 import type { L4Proto, Trace, TraceRequest } from '../src/engine/walk/types';
-import { compare, dnatTarget, kernelRules, traceEndpoint, traceRules, type Disagreement, type KernelResult, type Observation } from './conformance';
+import { compare, dnatTarget, kernelRules, traceEndpoint, type Disagreement, type KernelResult, type Observation } from './conformance';
 import { compareDns, DnsStubs, lookup, upstreamRecords } from './dns-probe';
-import { knownDisagreement, OUTER_PACKET_GAP } from './known-disagreements';
+import { knownDisagreement } from './known-disagreements';
 import { LabRunner, python, readRecords } from './lab-runner';
-import { outerPacketRules } from './outer-packets';
 import { kernelSaveText, movedRules, snapshot } from './rule-counters';
 import { printIptablesSave } from '../src/engine/netfilter';
 
@@ -264,11 +263,8 @@ export class ConformanceLab {
       peer: receiver?.peer || null,
       rules: kernelRules(moved.filter((r) => r.index >= 0 || !this.emptyBuiltin.has(`${r.node} ${r.table} ${r.chain}`))),
     };
-    const outer = [...outerPacketRules(model, trace), ...outerPacketRules(model, trace.reply)];
-    disagreements.push(...compare(obs, trace, { tcp: p.proto === 'tcp', extraTraceRules: outer }).disagreements);
-    const walkerRules = new Set([...traceRules(trace), ...traceRules(trace.reply)]);
-    const gaps = outer.some((k) => !walkerRules.has(k) && obs.rules.includes(k)) ? [OUTER_PACKET_GAP] : [];
-    return this.record(p.id, { kernel: out.result, receiver: receiver?.who ?? null, peer: receiver?.peer || null, trace: trace.verdict, disagreements }, gaps, trace);
+    disagreements.push(...compare(obs, trace, { tcp: p.proto === 'tcp' }).disagreements);
+    return this.record(p.id, { kernel: out.result, receiver: receiver?.who ?? null, peer: receiver?.peer || null, trace: trace.verdict, disagreements }, [], trace);
   }
 
   private async dnsProbe(id: string, from: string, name: string, req: TraceRequest): Promise<Disagreement[]> {

@@ -104,7 +104,7 @@ export function traceEndpoint(trace: Trace): string | undefined {
 export function compare(
   obs: Observation,
   trace: Trace,
-  opts: { tcp: boolean; extraTraceRules?: RuleKey[] },
+  opts: { tcp: boolean },
 ): { disagreements: Disagreement[]; rules: RuleComparison } {
   const out: Disagreement[] = [];
   const allowed = verdictsFor(obs.result);
@@ -118,7 +118,7 @@ export function compare(
       out.push({ aspect: 'observedSource', kernel: obs.peer, trace: trace.delivered.observedSource });
     }
   }
-  const traced = [...traceRules(trace), ...traceRules(trace.reply), ...(opts.extraTraceRules ?? [])];
+  const traced = [...traceRules(trace), ...traceRules(trace.reply)];
   const rules = compareRules(traced, obs.rules);
   const onlyKernel = opts.tcp ? rules.onlyKernel.filter((k) => !laterTcpPacketRule(k) && !/^\S+ filter /.test(k)) : rules.onlyKernel;
   if (onlyKernel.length || rules.onlyTrace.length) {

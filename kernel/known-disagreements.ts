@@ -19,7 +19,3 @@ export function knownDisagreement(cniCase: string, probe: string, aspect: string
   }
   return undefined;
 }
-
-/** Walker gaps the comparison fills in from the engine's own evaluator (see outer-packets.ts). */
-export const OUTER_PACKET_GAP =
-  'walk: encapsulated packets are not run through netfilter: the outer VXLAN header traverses OUTPUT/POSTROUTING on the sending node and PREROUTING/INPUT on the receiving one (a NEW conntrack flow each way, so nat too), where Felix accepts it (cali-OUTPUT/cali-INPUT "Allow IPv4 VXLAN packets")';

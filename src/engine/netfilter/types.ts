@@ -108,7 +108,8 @@ export interface ConntrackEntry {
 export interface NetfilterPacket {
   src: IPv4;
   dst: IPv4;
-  proto: 'tcp' | 'udp' | 'icmp' | 'sctp';
+  /** `ipencap`: IP protocol 4, the outer header of an IPIP tunnel (`-p 4`, `-p ipencap`). */
+  proto: 'tcp' | 'udp' | 'icmp' | 'sctp' | 'ipencap';
   sport?: number;
   dport?: number;
   /** skb mark (`-m mark`, `MARK`, kube-proxy's 0x4000). */

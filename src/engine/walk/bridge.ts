@@ -10,8 +10,7 @@ import type { Interface } from '../dataplane/types';
 import { at, inNs, type Outcome, type Pkt, type WalkContext, type Where } from './context';
 import { crossVeth, ifaceOf, vethPeer } from './link';
 import { bridgedNetfilter, receive } from './stack';
-import { flowPort } from './tunnel';
-import { wireFromNode } from './wire';
+import { flowPort, sendOuter } from './tunnel';
 
 /** The bridge port whose veth peer owns `ip`. */
 function portFor(ctx: WalkContext, w: Where, bridge: Interface, ip: string): { port: Interface; peer: { w: Where; iface: Interface } } | undefined {
@@ -100,9 +99,8 @@ export function weaveFastdp(ctx: WalkContext, w: Where, pkt: Pkt): Outcome {
     iface: 'vxlan-6784',
     commands: [inNs(w, `tcpdump -ni eth0 udp port 6784`)],
   });
-  const eth0 = ifaceOf(w, 'eth0') ?? w.ns.interfaces.find((i) => i.kind === 'ethernet');
-  if (!eth0) return { verdict: 'dropped' };
-  return wireFromNode(ctx, w, eth0, peer.ip, pkt);
+  // The datapath's VXLAN vport sends through the host's IP stack, like vxlan.calico or flannel.1.
+  return sendOuter(ctx, w, pkt);
 }
 
 /** After decapsulation on the receiving peer: datapath → vethwe-bridge → weave → the pod's port. */

@@ -64,6 +64,8 @@ export class WalkContext {
   readonly recent: Record<string, IPv4[]> = {};
   /** Things the walker could not model faithfully, surfaced in the trace. */
   readonly notes: string[] = [];
+  /** Tunnel outer flows each node's conntrack has seen (`node|src|dst|proto|sport|dport`). */
+  readonly outerFlows = new Set<string>();
 
   constructor(
     readonly cluster: Cluster,

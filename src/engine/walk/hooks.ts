@@ -29,6 +29,8 @@ export interface HookIo {
   ctDir?: 'ORIGINAL' | 'REPLY';
   ctOrig?: ConntrackTuple;
   ctReply?: ConntrackTuple;
+  /** The rules see the tunnel's outer header (`pkt.outer`), a packet of its own to netfilter. */
+  outer?: boolean;
 }
 
 export interface HookOutcome {
@@ -124,22 +126,23 @@ export function runHook(ctx: WalkContext, w: Where, hook: BuiltinChain, pkt: Pkt
   for (const table of TABLES_AT[hook]) {
     if (table === 'nat' && io.ctState !== 'NEW') continue;
     if (!hasRules(rs, table, hook)) continue;
+    const h = io.outer && pkt.outer ? pkt.outer : pkt;
     const nfp: NetfilterPacket = {
-      src: pkt.src,
-      dst: pkt.dst,
-      proto: pkt.proto,
+      src: h.src,
+      dst: h.dst,
+      proto: h.proto === 'ipip' ? 'ipencap' : h.proto,
       mark: pkt.mark,
       ctState: io.ctState,
       ctNat: io.ctNat,
     };
-    if (pkt.sport !== undefined) nfp.sport = pkt.sport;
-    if (pkt.dport !== undefined) nfp.dport = pkt.dport;
+    if (h.sport !== undefined) nfp.sport = h.sport;
+    if (h.dport !== undefined) nfp.dport = h.dport;
     if (io.inIface) nfp.inIface = io.inIface;
     if (io.outIface) nfp.outIface = io.outIface;
     if (io.ctDir) nfp.ctDir = io.ctDir;
     if (io.ctOrig) nfp.ctOrig = io.ctOrig;
     if (io.ctReply) nfp.ctReply = io.ctReply;
-    if (pkt.proto === 'tcp') nfp.tcpFlags = io.ctDir === 'REPLY' ? ['SYN', 'ACK'] : io.ctState === 'NEW' ? ['SYN'] : ['ACK'];
+    if (nfp.proto === 'tcp') nfp.tcpFlags = io.ctDir === 'REPLY' ? ['SYN', 'ACK'] : io.ctState === 'NEW' ? ['SYN'] : ['ACK'];
     if (io.physdev) {
       nfp.physdevIsBridged = true;
       if (io.physdev.in) nfp.physdevIn = io.physdev.in;
@@ -164,7 +167,8 @@ export function runHook(ctx: WalkContext, w: Where, hook: BuiltinChain, pkt: Pkt
         lines: [`chains: ${res.chains.join(' → ')}`, ...res.hits.map((h) => h.text)],
         ...(last ? { rule: last.text } : {}),
       };
-      ctx.hop(at(w), 'netfilter', pkt, detail, explainTable(table, hook, res), {
+      const explain = explainTable(table, hook, res);
+      ctx.hop(at(w), 'netfilter', pkt, detail, io.outer ? `Outer header ${h.src} → ${h.dst}: ${explain.charAt(0).toLowerCase()}${explain.slice(1)}` : explain, {
         ...(io.inIface ?? io.outIface ? { iface: io.inIface ?? io.outIface } : {}),
         commands: [inNs(w, `iptables -t ${table} -L ${chain} -n -v --line-numbers`)],
       });

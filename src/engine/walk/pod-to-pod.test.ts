@@ -98,6 +98,17 @@ describe('Calico', () => {
     expect(t.delivered?.observedSource).toBe(client.ip);
     // The reply goes back through k8s-w2's tunl0 to k8s-w1.
     expect(t.reply?.hops.find((h) => h.kind === 'encap')?.packet.outer).toMatchObject({ src: w2.ip, dst: w1.ip, proto: 'ipip' });
+    // The outer header is a packet of its own to netfilter: Felix lets IPIP out to, and in from,
+    // the other Calico hosts (cali-OUTPUT / cali-INPUT `-p ipencap ... cali40all-hosts-net`).
+    const outerRules = (path: typeof t.hops, node: string, chain: string) =>
+      path.filter((h) => h.kind === 'netfilter' && h.packet.outer && h.node === node && h.detail.chain === chain).map((h) => h.detail.rule ?? '');
+    expect(outerRules(t.hops, 'k8s-w2', 'INPUT').join('\n')).toContain('Allow IPIP packets from Calico hosts');
+    expect(outerRules(t.reply!.hops, 'k8s-w2', 'OUTPUT').join('\n')).toContain('Allow IPIP packets to other Calico hosts');
+    // IPIP is tracked by addresses alone: the reply's outer packet is the reply of that flow, so
+    // the nat table (first packets only) sees the request's outer packet, not the reply's.
+    const natOuter = (path: typeof t.hops) => path.filter((h) => h.kind === 'netfilter' && h.packet.outer && h.detail.table === 'nat').length;
+    expect(natOuter(t.hops)).toBeGreaterThan(0);
+    expect(natOuter(t.reply!.hops)).toBe(0);
   });
 
   it('VXLAN: an unallocated address of a remote block crosses vxlan.calico, then hits that node\'s Felix blackhole (proto 80)', () => {
@@ -135,6 +146,14 @@ describe('Calico', () => {
     expect(t.hops.find((h) => h.kind === 'decap')).toMatchObject({ node: 'k8s-w2', iface: 'vxlan.calico' });
     expect(last(t.hops)).toMatchObject({ kind: 'deliver', packet: { ttl: 62 } });
     expect(t.delivered?.observedSource).toBe(client.ip);
+    // The outer UDP packet is sent and received like any local datagram: OUTPUT/POSTROUTING on
+    // k8s-w1, PREROUTING/INPUT on k8s-w2, where Felix accepts VXLAN from the other hosts. It
+    // inherits the inner packet's skb mark, so cali-OUTPUT accepts it on Felix's accept bit.
+    const outer = t.hops.filter((h) => h.kind === 'netfilter' && h.packet.outer);
+    expect(outer.filter((h) => h.node === 'k8s-w1').map((h) => h.detail.chain)).toEqual(expect.arrayContaining(['OUTPUT', 'POSTROUTING']));
+    expect(outer.filter((h) => h.node === 'k8s-w2').map((h) => h.detail.chain)).toEqual(expect.arrayContaining(['PREROUTING', 'INPUT']));
+    expect(outer.find((h) => h.node === 'k8s-w1' && h.detail.table === 'filter')?.detail.rule).toMatch(/cali-OUTPUT .*-m mark --mark 0x10000\/0x10000 -j ACCEPT/);
+    expect(outer.find((h) => h.node === 'k8s-w2' && h.detail.table === 'filter')?.detail.rule).toContain('Allow IPv4 VXLAN packets from allowed hosts');
   });
 
   it('no encapsulation: routed via the other node on eth0, no outer header', () => {
@@ -165,7 +184,8 @@ describe('Flannel', () => {
     const serverMac = serverNs.interfaces.find((i) => i.name === 'eth0')!.mac;
     expect(t.hops[1]!.detail.neighbour).toContain(serverMac);
     expect(t.hops.find((h) => h.kind === 'bridge')).toMatchObject({ iface: 'cni0', netns: 'host' });
-    expect(t.hops.some((h) => h.kind === 'route' && h.netns === 'host')).toBe(false);
+    // The inner packet is bridged, never routed; only the outer header is (a local UDP packet).
+    expect(t.hops.some((h) => h.kind === 'route' && h.netns === 'host' && !h.packet.outer)).toBe(false);
     // br_netfilter: the bridged frame still passes iptables FORWARD on cni0.
     expect(t.hops.some((h) => h.kind === 'netfilter' && h.detail.chain === 'FORWARD' && h.iface === 'cni0')).toBe(true);
     expect(last(t.hops)).toMatchObject({ kind: 'deliver', packet: { ttl: 64 } });
@@ -208,7 +228,8 @@ describe('Weave', () => {
     const encap = t.hops.find((h) => h.kind === 'encap')!;
     expect(encap).toMatchObject({ node: 'k8s-w1', iface: 'vxlan-6784' });
     expect(encap.packet.outer).toMatchObject({ src: w1.ip, dst: w2.ip, proto: 'udp', dport: 6784 });
-    expect(t.hops.some((h) => h.kind === 'route' && h.netns === 'host')).toBe(false);
+    // The inner packet is bridged, never routed; only the outer header is (a local UDP packet).
+    expect(t.hops.some((h) => h.kind === 'route' && h.netns === 'host' && !h.packet.outer)).toBe(false);
     expect(last(t.hops)).toMatchObject({ kind: 'deliver', packet: { ttl: 64, src: client.ip, dst: server.ip } });
   });
 });

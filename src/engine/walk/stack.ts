@@ -275,3 +275,46 @@ export function bridgedNetfilter(ctx: WalkContext, w: Where, bridge: string, inP
   ctOut(ctx, w, pkt, ct, bridge);
   return undefined;
 }
+
+/**
+ * Conntrack state of a tunnel's outer header, which netfilter sees as a packet of its own. Each
+ * outer flow is a conntrack entry: VXLAN's UDP source port is a hash of the inner flow, so the
+ * reply's outer packet (to port 4789/8472 again) starts a flow of its own; IPIP (protocol 4) is
+ * tracked by addresses only, so the reply's outer packet is the reply of the request's.
+ */
+function outerIo(ctx: WalkContext, w: Where, pkt: Pkt, extra: Partial<HookIo>): HookIo {
+  const o = pkt.outer!;
+  // Each node has its own conntrack table.
+  const k = (src: string, dst: string, sport?: number, dport?: number) => `${w.node}|${src}|${dst}|${o.proto}|${sport ?? ''}|${dport ?? ''}`;
+  const reply = ctx.outerFlows.has(k(o.dst, o.src, o.dport, o.sport));
+  const seen = reply || ctx.outerFlows.has(k(o.src, o.dst, o.sport, o.dport));
+  if (!seen) ctx.outerFlows.add(k(o.src, o.dst, o.sport, o.dport));
+  return { ctState: seen ? 'ESTABLISHED' : 'NEW', ctNat: { dnat: false, snat: false }, ctDir: reply ? 'REPLY' : 'ORIGINAL', outer: true, ...extra };
+}
+
+/** The outer header leaves like any locally generated packet: OUTPUT, then POSTROUTING. Undefined means "go on". */
+export function outerOutput(ctx: WalkContext, w: Where, pkt: Pkt, dev: string): Outcome | undefined {
+  const io = outerIo(ctx, w, pkt, { outIface: dev });
+  for (const hook of ['OUTPUT', 'POSTROUTING'] as const) {
+    const res = runHook(ctx, w, hook, pkt, io);
+    if (res.verdict !== 'ACCEPT') return hookStop(ctx, w, pkt, res.verdict, res.rejectWith, dev);
+    if (res.nat) unmodelledOuterNat(ctx, res.nat);
+  }
+  return undefined;
+}
+
+/** The outer header arrives for this node: PREROUTING, the local route, INPUT, then the tunnel. Undefined means "go on". */
+export function outerInput(ctx: WalkContext, w: Where, pkt: Pkt, iface: string): Outcome | undefined {
+  const io = outerIo(ctx, w, pkt, { inIface: iface });
+  for (const hook of ['PREROUTING', 'INPUT'] as const) {
+    const res = runHook(ctx, w, hook, pkt, io);
+    if (res.verdict !== 'ACCEPT') return hookStop(ctx, w, pkt, res.verdict, res.rejectWith, iface);
+    if (res.nat) unmodelledOuterNat(ctx, res.nat);
+  }
+  return undefined;
+}
+
+function unmodelledOuterNat(ctx: WalkContext, nat: NatAction): void {
+  const note = `A ${nat.kind} rule (${nat.hit.text}) matched a tunnel's outer header; the walker does not rewrite outer headers.`;
+  if (!ctx.notes.includes(note)) ctx.notes.push(note);
+}

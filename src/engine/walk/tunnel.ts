@@ -12,7 +12,7 @@ import { at, inNs, type Outcome, type Pkt, type WalkContext, type Where } from '
 import { weaveDeliver } from './bridge';
 import { ifaceOf, routeOuter } from './link';
 import { lookupRoute, type RouteResult } from './routing';
-import { receive } from './stack';
+import { outerInput, outerOutput, receive } from './stack';
 import { wireFromNode } from './wire';
 
 /** A stable stand-in for the kernel's flow hash → source port in 32768-60999. */
@@ -23,11 +23,14 @@ export function flowPort(p: Pkt): number {
   return 32768 + (h % (60999 - 32768 + 1));
 }
 
-function sendOuter(ctx: WalkContext, w: Where, pkt: Pkt): Outcome {
+/** The outer header is routed, passes OUTPUT and POSTROUTING as a local packet, and goes on the wire. */
+export function sendOuter(ctx: WalkContext, w: Where, pkt: Pkt): Outcome {
   const r = routeOuter(ctx, w, pkt);
   if (!r) return { verdict: 'unroutable' };
   const dev = ifaceOf(w, r.route.dev);
   if (!dev) return { verdict: 'dropped' };
+  const stopped = outerOutput(ctx, w, pkt, dev.name);
+  if (stopped) return stopped;
   return wireFromNode(ctx, w, dev, r.nexthop, pkt);
 }
 
@@ -82,9 +85,16 @@ export function encapVxlan(ctx: WalkContext, w: Where, dev: Interface, r: RouteR
   return sendOuter(ctx, w, pkt);
 }
 
-/** The outer header reached its node: find the tunnel device that takes it and hand the inner packet up. */
+/**
+ * The outer header reached its node: PREROUTING and INPUT see it, then the tunnel device that
+ * takes it hands the inner packet up. The inner packet keeps the skb mark the outer one ended with
+ * (skb_scrub_packet clears it only across netns).
+ */
 export function decapsulate(ctx: WalkContext, w: Where, pkt: Pkt): Outcome {
   const outer = pkt.outer!;
+  pkt.mark = 0; // a fresh skb off the wire
+  const stopped = outerInput(ctx, w, pkt, 'eth0');
+  if (stopped) return stopped;
   let dev: Interface | undefined;
   if (outer.proto === 'ipip') dev = w.ns.interfaces.find((i) => i.kind === 'ipip');
   else dev = w.ns.interfaces.find((i) => i.kind === 'vxlan' && i.vxlan?.dstPort === outer.dport);
@@ -96,7 +106,6 @@ export function decapsulate(ctx: WalkContext, w: Where, pkt: Pkt): Outcome {
   }
   const name = dev?.name ?? 'vxlan-6784';
   delete pkt.outer;
-  pkt.mark = 0;
   const what = outer.proto === 'ipip' ? 'IPIP packet (protocol 4)' : `VXLAN packet on UDP ${outer.dport}`;
   ctx.hop(at(w), 'decap', pkt, { lines: [`removed outer ${outer.src} → ${outer.dst}`] }, `The ${what} from ${outer.src} is addressed to this node; ${name} strips the outer header and the inner packet arrives as if received on ${name}.`, {
     iface: name,
