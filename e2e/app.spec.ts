@@ -1,5 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test } from '@playwright/test';
+import { readFileSync } from 'node:fs';
 import { AppPage } from './pages/app';
 
 test.describe('PacketWalk app', () => {
@@ -60,6 +61,25 @@ test.describe('PacketWalk app', () => {
     await expect(page.getByText('Showing the last valid cluster')).toBeVisible();
     await expect(page.locator('svg .topo .k8s-node')).toHaveCount(nodes);
     await expect(app.hopItems().first()).toBeVisible();
+  });
+
+  test('pasted manifests are traced at once', async ({ page, context }) => {
+    await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+    const app = new AppPage(page);
+    await app.openFresh();
+    await app.waitForTrace();
+    const text = readFileSync(new URL('../src/presets/same-node-calico.yaml', import.meta.url), 'utf8');
+    await app.openEditor();
+    await page.locator('.monaco-editor .view-lines').click();
+    await page.keyboard.press('Control+A');
+    await page.evaluate((t) => navigator.clipboard.writeText(t), text);
+    await page.keyboard.press('Control+V');
+    // The editor marks the change as a paste, so the engine runs without the typing pause.
+    await expect.poll(() => page.evaluate(() => window.__packetwalk?.store.getState().textEdit)).toBe('paste');
+    await expect(page.locator('svg .topo .pod[data-id="pod:default/client"]')).toBeVisible();
+    await expect(page.locator('svg .topo .pod[data-id^="pod:default/frontend"]')).toHaveCount(0);
+    await app.waitForTrace();
+    expect(await app.storeText()).toBe(text);
   });
 
   test('a crashed engine worker is restarted and tracing goes on', async ({ page }) => {

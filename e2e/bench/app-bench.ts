@@ -23,7 +23,7 @@ const ROOT = new URL('../../', import.meta.url).pathname;
 interface Hooks {
   __packetwalk: {
     store: {
-      getState(): { text: string; trace: unknown; layout: unknown; tracing: boolean; setText(t: string): void; play(): void; pause(): void; setSpeed(n: number): void; toggleLoop(): void; loop: boolean };
+      getState(): { text: string; trace: unknown; layout: unknown; tracing: boolean; setText(t: string, how?: 'paste' | 'type'): void; play(): void; pause(): void; setSpeed(n: number): void; toggleLoop(): void; loop: boolean };
       subscribe(fn: (s: { trace: unknown; layout: unknown; tracing: boolean }) => void): () => void;
     };
   };
@@ -65,7 +65,7 @@ async function pasteToFirstHop(page: Page, text: string): Promise<{ ms: number; 
         }
       });
     });
-    store.getState().setText(t);
+    store.getState().setText(t, 'paste'); // what the editor does on a paste
     const t1 = await drawn;
     await new Promise((r) => setTimeout(r, 50)); // let the observer deliver the last entries
     obs.disconnect();

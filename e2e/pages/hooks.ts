@@ -1,8 +1,9 @@
 /** The app's test hooks (declared in src/main.tsx), as far as the browser tests use them. */
 interface StoreSnapshot {
   text: string;
+  textEdit: 'paste' | 'type';
   setTheme(theme: 'light' | 'dark'): void;
-  setText(text: string): void;
+  setText(text: string, how?: 'paste' | 'type'): void;
   hop: number;
   trace: { hops: unknown[] } | null;
   tracing: boolean;

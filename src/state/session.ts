@@ -176,7 +176,7 @@ export function startSession(options: SessionOptions): Session {
       if (rebuildTimer) clearTimeout(rebuildTimer);
       // A preset swap is a deliberate action: run at once. Typing waits for a pause.
       // A paste (a big change at once) too; only typing waits for a pause.
-      const pasted = Math.abs(s.text.length - prev.text.length) > PASTE_CHARS || prev.text === '';
+      const pasted = s.textEdit === 'paste' || Math.abs(s.text.length - prev.text.length) > PASTE_CHARS || prev.text === '';
       const delay = (s.presetId !== null && s.presetId !== prev.presetId) || pasted ? 0 : REBUILD_DEBOUNCE_MS;
       rebuildTimer = setTimeout(() => void rebuild(s.text), delay);
     }

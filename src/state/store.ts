@@ -48,6 +48,8 @@ export interface Preset {
 
 export interface AppData {
   text: string;
+  /** How the last text change was made: a paste runs the engine at once, typing after a pause. */
+  textEdit: 'paste' | 'type';
   presets: Preset[];
   build: { status: BuildStatus; ms: number | null };
   problems: Problem[];
@@ -79,7 +81,7 @@ export interface AppData {
 }
 
 export interface AppActions {
-  setText(text: string): void;
+  setText(text: string, how?: AppData['textEdit']): void;
   loadPreset(id: string, text: string, scenario: Scenario | null): void;
   setScenario(patch: Partial<Scenario>): void;
   setDirection(d: Direction): void;
@@ -109,6 +111,7 @@ export const SPEEDS = [0.5, 1, 2, 4] as const;
 
 export const initialData: AppData = {
   text: '',
+  textEdit: 'type',
   presets: [],
   build: { status: 'idle', ms: null },
   problems: [],
@@ -151,7 +154,7 @@ export const useAppStore = create<AppState>()((set, get) => {
   const clampHop = (hop: number) => Math.max(0, Math.min(hop, selectHops(get()).length - 1));
   return {
     ...initialData,
-    setText: (text) => set({ text, presetId: null }),
+    setText: (text, how = 'type') => set({ text, textEdit: how, presetId: null }),
     loadPreset: (id, text, scenario) => set({ text, presetId: id, ...(scenario ? { scenario } : {}), playing: false }),
     setScenario: (patch) => set((s) => ({ scenario: { ...s.scenario, ...patch }, playing: false })),
     setDirection: (direction) => set({ direction, hop: 0, playing: false }),

@@ -62,7 +62,7 @@ export function EditorPanel() {
       <div className="editor-body">
         <Suspense
           fallback={
-            <textarea aria-label="Manifests" spellCheck={false} value={text} onChange={(e) => setText(e.target.value)} />
+            <textarea aria-label="Manifests" spellCheck={false} value={text} onChange={(e) => setText(e.target.value, (e.nativeEvent as InputEvent).inputType === 'insertFromPaste' ? 'paste' : 'type')} />
           }
         >
           <ManifestEditor handleRef={handle} />

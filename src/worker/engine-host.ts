@@ -4,8 +4,8 @@
  */
 import { buildModel, runTrace, type EngineModel } from '../engine';
 import type { Problem } from '../engine/problems';
-import { deriveTopology, placeHops, scenarioEndpoints } from '../engine/topology';
-import type { ScenarioEndpoint, Topology } from '../engine/topology/types';
+import { deriveTopology, focusTopology, placeHops, scenarioEndpoints } from '../engine/topology';
+import type { ElementId, HopPlace, ScenarioEndpoint, Topology } from '../engine/topology/types';
 import type { Trace } from '../engine/walk/types';
 import type { BuildResult, EngineRequest, EngineResponse, TraceResult } from './protocol';
 import { printViews } from './views';
@@ -22,8 +22,21 @@ export interface DevFixture {
 interface GoodModel {
   /** Null only when the dev fixture stands in for a stubbed engine. */
   model: EngineModel | null;
+  /** Every element of the cluster: hops are placed on it. */
   topology: Topology;
+  /** What is drawn: the whole topology, or a big cluster's focus on the last trace. */
+  shown: Topology;
   endpoints: ScenarioEndpoint[];
+}
+
+/** The elements a trace's hops are placed on, and the Services they address: always drawn. */
+function placed(places: HopPlace[]): Set<ElementId> {
+  const keep = new Set<ElementId>();
+  for (const p of places) {
+    keep.add(p.at);
+    if (p.service) keep.add(p.service);
+  }
+  return keep;
 }
 
 export interface EngineHost {
@@ -32,6 +45,14 @@ export interface EngineHost {
 
 function errorText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
+}
+
+function elementIds(t: Topology): string {
+  return [...t.nodes.flatMap((n) => [n.id, ...n.pods, ...n.interfaces.map((i) => i.id)]), ...t.services.map((s) => s.id), ...t.externals.map((e) => e.id)].join(' ');
+}
+
+function sameElements(a: Topology, b: Topology): boolean {
+  return a === b || elementIds(a) === elementIds(b);
 }
 
 export function createEngineHost(clock: Clock, devFixture?: DevFixture): EngineHost {
@@ -48,13 +69,13 @@ export function createEngineHost(clock: Clock, devFixture?: DevFixture): EngineH
       ok = !problems.some((p) => p.severity === 'error');
       if (ok) {
         const topology = deriveTopology(model.cluster, model.dataplane);
-        good = { model, topology, endpoints: scenarioEndpoints(topology, model.cluster.settings.clusterDomain) };
+        good = { model, topology, shown: focusTopology(topology, new Set()), endpoints: scenarioEndpoints(topology, model.cluster.settings.clusterDomain) };
         lastTrace = null;
       }
     } catch (e) {
       if (devFixture && errorText(e).includes('STUB')) {
         const topology = devFixture.topology();
-        good = { model: null, topology, endpoints: scenarioEndpoints(topology) };
+        good = { model: null, topology, shown: topology, endpoints: scenarioEndpoints(topology) };
         return { ok: true, problems: [{ severity: 'info', code: 'dev-fixture', message: 'Engine modules are stubs: showing the dev fixture.', doc: -1, line: 1, col: 1 }], topology, endpoints: good.endpoints, clusterDomain: 'cluster.local', ms: clock() - t0 };
       }
       ok = false;
@@ -63,7 +84,7 @@ export function createEngineHost(clock: Clock, devFixture?: DevFixture): EngineH
     return {
       ok,
       problems,
-      topology: good?.topology ?? null,
+      topology: good?.shown ?? null,
       endpoints: good?.endpoints ?? [],
       clusterDomain: good?.model?.cluster.settings.clusterDomain ?? 'cluster.local',
       ms: clock() - t0,
@@ -89,19 +110,15 @@ export function createEngineHost(clock: Clock, devFixture?: DevFixture): EngineH
         const ip = hop.kind === 'deliver' || hop.kind === 'drop' ? hop.packet.dst : hop.packet.src;
         if (!known.has(ip)) extra.add(ip);
       }
-      let topology: Topology | undefined;
-      if (extra.size > 0 && good.model) {
-        topology = deriveTopology(good.model.cluster, good.model.dataplane, [...extra].sort());
-        good = { ...good, topology };
-      }
+      if (extra.size > 0 && good.model) good = { ...good, topology: deriveTopology(good.model.cluster, good.model.dataplane, [...extra].sort()) };
       const t = good.topology;
-      return {
-        trace: out,
-        places: placeHops(t, out.hops),
-        replyPlaces: out.reply ? placeHops(t, out.reply.hops) : [],
-        ...(topology ? { topology } : {}),
-        ms: clock() - t0,
-      };
+      const places = placeHops(t, out.hops);
+      const replyPlaces = out.reply ? placeHops(t, out.reply.hops) : [];
+      // A new picture only when it differs: extra hosts, or a big cluster's focus moving.
+      const shown = focusTopology(t, placed([...places, ...replyPlaces]));
+      const changed = !sameElements(shown, good.shown);
+      good = { ...good, shown };
+      return { trace: out, places, replyPlaces, ...(changed ? { topology: shown } : {}), ms: clock() - t0 };
     } catch (e) {
       return { trace: null, error: `The engine failed on this trace: ${errorText(e)}`, places: [], replyPlaces: [], ms: clock() - t0 };
     }

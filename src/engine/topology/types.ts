@@ -50,6 +50,8 @@ export interface TopoNode {
   stackId: ElementId; // `stack:<name>`
   interfaces: TopoInterface[];
   pods: ElementId[];
+  /** Pods on this node left out of a big cluster's picture (see focus.ts). */
+  hiddenPods?: number;
 }
 
 export interface TopoServicePort {
@@ -99,6 +101,8 @@ export interface Topology {
   services: TopoService[];
   externals: TopoExternal[];
   links: TopoLink[];
+  /** Services left out of a big cluster's picture (see focus.ts). */
+  hiddenServices?: number;
 }
 
 /** One choice in the scenario pickers, in the CLI's endpoint syntax. */

@@ -93,8 +93,21 @@ export default function ManifestEditor({ handleRef }: { handleRef: RefObject<Edi
       fixedOverflowWidgets: true,
     });
     let applying = false;
+    // Monaco says "paste" (onDidPaste) right after the edit it made, in the same task; the text
+    // goes to the store a microtask later so that it knows which kind of edit it was.
+    let pasting = false;
+    let queued = false;
+    const pasteSub = editor.onDidPaste(() => {
+      pasting = true;
+    });
     const sub = model.onDidChangeContent(() => {
-      if (!applying) useAppStore.getState().setText(model.getValue());
+      if (applying || queued) return;
+      queued = true;
+      queueMicrotask(() => {
+        queued = false;
+        useAppStore.getState().setText(model.getValue(), pasting ? 'paste' : 'type');
+        pasting = false;
+      });
     });
     const sync = (st = useAppStore.getState()) => {
       if (st.text !== model.getValue()) {
@@ -119,6 +132,7 @@ export default function ManifestEditor({ handleRef }: { handleRef: RefObject<Edi
     return () => {
       unsub();
       sub.dispose();
+      pasteSub.dispose();
       editor.dispose();
       handleRef.current = null;
     };

@@ -25,7 +25,8 @@ export function drawScene(root: G, t: Topology, L: TopologyLayout): void {
     const b = L.servicesBand;
     const band = boxes.append('g').attr('class', 'band');
     band.append('rect').attr('x', b.x).attr('y', b.y).attr('width', b.w).attr('height', b.h).attr('rx', 10);
-    band.append('text').attr('x', b.x + 12).attr('y', b.y + 18).text('Services · virtual IPs (they exist only in iptables rules)');
+    const more = t.hiddenServices ? ` · ${t.hiddenServices} more not drawn` : '';
+    band.append('text').attr('x', b.x + 12).attr('y', b.y + 18).text(`Services · virtual IPs (they exist only in iptables rules)${more}`);
   }
   for (const s of t.services) {
     const b = L.boxes[s.id];
@@ -47,6 +48,7 @@ export function drawScene(root: G, t: Topology, L: TopologyLayout): void {
     g.append('rect').attr('class', 'frame').attr('x', b.x).attr('y', b.y).attr('width', b.w).attr('height', b.h).attr('rx', 12);
     g.append('text').attr('class', 'title').attr('x', b.x + 14).attr('y', b.y + 20).text(n.name);
     g.append('text').attr('class', 'mono sub').attr('x', b.x + 14).attr('y', b.y + 35).text(`${n.ip} · ${n.role}${n.podRanges.length ? ` · pods ${n.podRanges.join(', ')}` : ''}`);
+    if (n.hiddenPods) g.append('text').attr('class', 'sub more').attr('x', b.x + b.w - 14).attr('y', b.y + 20).attr('text-anchor', 'end').text(`+${n.hiddenPods} pods not drawn`);
   }
   const linkKind = new Map(t.links.map((l) => [l.id, l.kind]));
   for (const e of L.edges) {
