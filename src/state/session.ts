@@ -3,7 +3,7 @@
  * autosave, and recovery when the engine worker dies. The engine client and ELK live here, outside
  * the store; the store only ever receives plain results.
  */
-import type { ScenarioEndpoint } from '../engine/topology/types';
+import type { ScenarioEndpoint, Topology } from '../engine/topology/types';
 import { EngineClient } from '../worker/client';
 import type { ElkLayoutFn } from '../worker/layout';
 import { layoutTopology } from '../worker/layout';
@@ -70,6 +70,9 @@ export interface Session {
   dispose(): void;
 }
 
+/** A big cluster's picture leaves elements out (engine/topology/focus.ts). */
+const focused = (t: Topology): boolean => !!t.hiddenServices || t.nodes.some((n) => !!n.hiddenPods);
+
 const scenarioKey = (s: Scenario): string => JSON.stringify([s.from, s.to, s.proto, s.port, s.seed ?? null, s.pick ?? null]);
 
 export function startSession(options: SessionOptions): Session {
@@ -103,6 +106,23 @@ export function startSession(options: SessionOptions): Session {
     if (!r.ok || !r.topology) return;
     const seq = ++layoutSeq;
     const topology = r.topology;
+    const s0 = store.getState();
+    const preset = s0.presets.find((p) => p.id === s0.presetId);
+    // A preset just loaded brings its own scenario; an edit keeps the current one when it still resolves.
+    const wanted = preset && s0.presetId !== lastPresetBuilt ? preset.scenario : s0.scenario.from ? s0.scenario : (preset?.scenario ?? null);
+    lastPresetBuilt = s0.presetId;
+    const scenario = defaultScenario(r.endpoints, wanted) ?? s0.scenario;
+    // A big cluster's picture depends on the trace (its path is always drawn): trace first, then
+    // lay out and draw once. A small one is drawn at once, and the trace follows.
+    if (focused(topology) && scenario.from && scenario.to) {
+      undrawn = topology;
+      const before = store.getState().scenario;
+      store.setState({ endpoints: r.endpoints, clusterDomain: r.clusterDomain, scenario });
+      // A new scenario object is traced by the store subscription below; the same one, here.
+      if (store.getState().scenario === before) await retrace();
+      return;
+    }
+    undrawn = null;
     let layout;
     try {
       layout = await layoutTopology(topology, options.elk, options.canvasAspect());
@@ -111,20 +131,18 @@ export function startSession(options: SessionOptions): Session {
       return;
     }
     if (seq !== layoutSeq) return; // a newer build is on its way
-    const s = store.getState();
-    const preset = s.presets.find((p) => p.id === s.presetId);
-    // A preset just loaded brings its own scenario; an edit keeps the current one when it still resolves.
-    const wanted = preset && s.presetId !== lastPresetBuilt ? preset.scenario : s.scenario.from ? s.scenario : (preset?.scenario ?? null);
-    lastPresetBuilt = s.presetId;
-    const scenario = defaultScenario(r.endpoints, wanted) ?? s.scenario;
     store.setState({ topology, layout, endpoints: r.endpoints, clusterDomain: r.clusterDomain, scenario });
     await retrace();
   }
 
   let tracedKey: string | null = null;
+  /** A big cluster's new topology, not drawn yet: the next trace decides its picture. */
+  let undrawn: Topology | null = null;
   async function retrace(): Promise<void> {
     const { scenario, topology } = store.getState();
-    if (!topology || !scenario.from || !scenario.to) return;
+    if (!(undrawn ?? topology) || !scenario.from || !scenario.to) return;
+    const seq = layoutSeq;
+    const built = undrawn;
     store.setState({ tracing: true });
     const out = await client.trace({ from: scenario.from, to: scenario.to, proto: scenario.proto, ...(scenario.port !== null ? { port: scenario.port } : {}), ...(scenario.seed !== undefined ? { seed: scenario.seed } : {}), ...(scenario.pick ? { pick: scenario.pick } : {}) });
     if (out.status === 'superseded') return;
@@ -134,12 +152,16 @@ export function startSession(options: SessionOptions): Session {
     }
     const r = out.result;
     let wider: Pick<AppData, 'topology' | 'layout'> | null = null;
-    if (r.topology) {
+    const picture = r.topology ?? built;
+    if (picture) {
       try {
-        wider = { topology: r.topology, layout: await layoutTopology(r.topology, options.elk, options.canvasAspect()) };
-      } catch {
+        wider = { topology: picture, layout: await layoutTopology(picture, options.elk, options.canvasAspect()) };
+      } catch (e) {
+        if (built) store.getState().notify('error', `Layout failed: ${String(e)}`);
         wider = null;
       }
+      if (built && seq !== layoutSeq) return; // a newer build is on its way
+      if (built === undrawn) undrawn = null;
     }
     const s = store.getState();
     // The same scenario traced again (an edit elsewhere, a restarted engine) keeps the user's place.

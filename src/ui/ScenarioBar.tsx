@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { memo, useDeferredValue, useMemo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { ScenarioEndpoint } from '../engine/topology/types';
 import type { L4Proto } from '../engine/walk/types';
@@ -9,7 +9,7 @@ import { ExportMenu } from './export/ExportMenu';
 
 const GROUPS: ScenarioEndpoint['group'][] = ['Pods', 'Nodes', 'Services', 'Node ports', 'Load balancers', 'External', 'DNS names'];
 
-function EndpointOptions({ endpoints, current }: { endpoints: ScenarioEndpoint[]; current: string }) {
+const EndpointOptions = memo(function EndpointOptions({ endpoints, current }: { endpoints: ScenarioEndpoint[]; current: string }) {
   const known = endpoints.some((e) => e.spec === current);
   return (
     <>
@@ -30,7 +30,7 @@ function EndpointOptions({ endpoints, current }: { endpoints: ScenarioEndpoint[]
       })}
     </>
   );
-}
+});
 
 const selectBar = (s: AppData) => ({ endpoints: s.endpoints, scenario: s.scenario, build: s.build, tracing: s.tracing, theme: s.theme, engineMode: s.engineMode });
 
@@ -38,8 +38,11 @@ export function ScenarioBar() {
   const { endpoints, scenario, build, tracing, theme, engineMode } = useAppStore(useShallow(selectBar));
   const setScenario = useAppStore((s) => s.setScenario);
   const setTheme = useAppStore((s) => s.setTheme);
-  const sources = useMemo(() => endpoints.filter((e) => e.source), [endpoints]);
-  const targets = useMemo(() => endpoints.filter((e) => e.target), [endpoints]);
+  // A big cluster lists thousands of endpoints: React builds those options in a transition,
+  // in slices, so the main thread never blocks on them (the current choice is always listed).
+  const listed = useDeferredValue(endpoints);
+  const sources = useMemo(() => listed.filter((e) => e.source), [listed]);
+  const targets = useMemo(() => listed.filter((e) => e.target), [listed]);
   const status =
     build.status === 'building' ? 'Building…' : tracing ? 'Tracing…' : build.status === 'invalid' ? 'Manifests have errors' : build.status === 'ok' && build.ms !== null ? `Engine ${build.ms.toFixed(0)} ms` : '';
   return (
