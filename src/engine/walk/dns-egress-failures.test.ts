@@ -101,7 +101,8 @@ describe('scenario 11: failures', () => {
     const nf = t.hops.find((h) => h.kind === 'netfilter' && h.detail.target === 'REJECT')!;
     expect(nf.detail.table).toBe('filter');
     expect(nf.detail.rule).toContain('default/orders:http has no endpoints');
-    expect(last(t.hops).kind).toBe('drop');
+    // The drop names the same rule, in kube-proxy's KUBE-SERVICES (filter), so the inspector shows it.
+    expect(last(t.hops)).toMatchObject({ kind: 'drop', detail: { table: 'filter', chain: 'KUBE-SERVICES', target: 'REJECT', rule: nf.detail.rule } });
     expect(t.delivered).toBeUndefined();
     // The SYN never left the node, so its conntrack entry was never confirmed (__nf_conntrack_confirm
     // runs at POSTROUTING/INPUT): `conntrack -L` there shows nothing for the cluster IP.

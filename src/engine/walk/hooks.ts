@@ -38,8 +38,10 @@ export interface HookOutcome {
   rejectWith?: string;
   /** NAT the nat table asked for (applied by the caller, which knows the route for MASQUERADE). */
   nat?: NatAction;
-  /** The table that decided a DROP/REJECT. */
+  /** The table that decided a DROP/REJECT, and the rule (absent when a chain policy did). */
   table?: TableName;
+  chain?: string;
+  rule?: string;
   /** The stop was already recorded (by the DNAT callback). */
   handled?: boolean;
 }
@@ -174,7 +176,9 @@ export function runHook(ctx: WalkContext, w: Where, hook: BuiltinChain, pkt: Pkt
       });
     }
     if (res.verdict !== 'ACCEPT') {
-      const out: HookOutcome = { verdict: res.verdict, table };
+      const last = res.hits[res.hits.length - 1];
+      const out: HookOutcome = { verdict: res.verdict, table, chain: last?.ref.chain ?? hook };
+      if (last) out.rule = last.text;
       if (res.rejectWith) out.rejectWith = res.rejectWith;
       return out;
     }

@@ -7,7 +7,7 @@ import type { ConntrackEntry, NatAction } from '../netfilter/types';
 import { at, flowText, inNs, type Outcome, type Pkt, type WalkContext, type Where } from './context';
 import { conntrackLookup, conntrackSeenReply, formatConntrackEntry as formatConntrack } from '../netfilter';
 import { confirm, unconfirmedEntry, type FlowKey } from './conntrack';
-import { runHook, type HookIo } from './hooks';
+import { runHook, type HookIo, type HookOutcome } from './hooks';
 import { transmit } from './link';
 import { lookupRoute, masqueradeSource, type RouteResult } from './routing';
 import { deliver } from './socket';
@@ -151,13 +151,15 @@ function deadRoute(ctx: WalkContext, w: Where, pkt: Pkt, r: RouteResult, iface: 
   return { verdict: t === 'blackhole' ? 'unroutable' : 'rejected' };
 }
 
-function hookStop(ctx: WalkContext, w: Where, pkt: Pkt, verdict: 'DROP' | 'REJECT', rejectWith: string | undefined, iface: string | undefined): Outcome {
-  if (verdict === 'REJECT') {
-    const how = rejectWith ?? 'icmp-port-unreachable';
-    ctx.hop(at(w), 'drop', pkt, { target: 'REJECT' }, `The packet is rejected: the sender gets ${how}${pkt.proto === 'tcp' && how === 'icmp-port-unreachable' ? ', which connect() reports as "Connection refused"' : ''}.`, iface ? { iface } : {});
+function hookStop(ctx: WalkContext, w: Where, pkt: Pkt, res: HookOutcome, iface: string | undefined): Outcome {
+  // The drop names the rule (or chain policy) that decided, as the netfilter hop before it does.
+  const by = { ...(res.table ? { table: res.table } : {}), ...(res.chain ? { chain: res.chain } : {}), ...(res.rule ? { rule: res.rule } : {}) };
+  if (res.verdict === 'REJECT') {
+    const how = res.rejectWith ?? 'icmp-port-unreachable';
+    ctx.hop(at(w), 'drop', pkt, { ...by, target: 'REJECT' }, `The packet is rejected: the sender gets ${how}${pkt.proto === 'tcp' && how === 'icmp-port-unreachable' ? ', which connect() reports as "Connection refused"' : ''}.`, iface ? { iface } : {});
     return { verdict: 'rejected' };
   }
-  ctx.hop(at(w), 'drop', pkt, { target: 'DROP' }, 'The packet is dropped silently: the sender sees a timeout.', iface ? { iface } : {});
+  ctx.hop(at(w), 'drop', pkt, { ...by, target: 'DROP' }, 'The packet is dropped silently: the sender sees a timeout.', iface ? { iface } : {});
   return { verdict: 'dropped' };
 }
 
@@ -194,7 +196,7 @@ export function sendLocal(ctx: WalkContext, w: Where, pkt: Pkt): Outcome {
     return r.route.dev ? { outIface: r.route.dev } : {};
   });
   if (stopped) return stopped;
-  if (out.verdict !== 'ACCEPT') return hookStop(ctx, w, pkt, out.verdict, out.rejectWith, r.route.dev);
+  if (out.verdict !== 'ACCEPT') return hookStop(ctx, w, pkt, out, r.route.dev);
   if (r.route.type === 'local') {
     return inputAndDeliver(ctx, w, pkt, ct, r.route.dev ?? 'lo');
   }
@@ -203,7 +205,7 @@ export function sendLocal(ctx: WalkContext, w: Where, pkt: Pkt): Outcome {
 
 function postroutingAndTransmit(ctx: WalkContext, w: Where, pkt: Pkt, ct: CtView, r: RouteResult): Outcome {
   const post = runHook(ctx, w, 'POSTROUTING', pkt, ioFor(ct, r.route.dev ? { outIface: r.route.dev } : {}));
-  if (post.verdict !== 'ACCEPT') return hookStop(ctx, w, pkt, post.verdict, post.rejectWith, r.route.dev);
+  if (post.verdict !== 'ACCEPT') return hookStop(ctx, w, pkt, post, r.route.dev);
   if (post.nat && (post.nat.kind === 'SNAT' || post.nat.kind === 'MASQUERADE')) applySnat(ctx, w, pkt, post.nat, r);
   ctOut(ctx, w, pkt, ct, r.route.dev);
   return transmit(ctx, w, r, pkt);
@@ -211,7 +213,7 @@ function postroutingAndTransmit(ctx: WalkContext, w: Where, pkt: Pkt, ct: CtView
 
 function inputAndDeliver(ctx: WalkContext, w: Where, pkt: Pkt, ct: CtView, iface: string): Outcome {
   const inp = runHook(ctx, w, 'INPUT', pkt, ioFor(ct, { inIface: iface }));
-  if (inp.verdict !== 'ACCEPT') return hookStop(ctx, w, pkt, inp.verdict, inp.rejectWith, iface);
+  if (inp.verdict !== 'ACCEPT') return hookStop(ctx, w, pkt, inp, iface);
   ctOut(ctx, w, pkt, ct, iface);
   return deliver(ctx, w, pkt, iface);
 }
@@ -224,7 +226,7 @@ export function receive(ctx: WalkContext, w: Where, iface: string, pkt: Pkt): Ou
   }
   const ct = ctIn(ctx, w, pkt, iface);
   const pre = runHook(ctx, w, 'PREROUTING', pkt, ioFor(ct, { inIface: iface }));
-  if (pre.verdict !== 'ACCEPT') return hookStop(ctx, w, pkt, pre.verdict, pre.rejectWith, iface);
+  if (pre.verdict !== 'ACCEPT') return hookStop(ctx, w, pkt, pre, iface);
   if (pre.nat && (pre.nat.kind === 'DNAT' || pre.nat.kind === 'REDIRECT')) applyDnat(ctx, w, pkt, pre.nat, iface);
   const r = lookupRoute(w.ns, pkt.dst);
   if (!r) return unroutable(ctx, w, pkt, iface, false);
@@ -251,7 +253,7 @@ export function receive(ctx: WalkContext, w: Where, iface: string, pkt: Pkt): Ou
     commands: [routeCommand(w, pkt, iface)],
   });
   const fwd = runHook(ctx, w, 'FORWARD', pkt, ioFor(ct, { inIface: iface, ...(r.route.dev ? { outIface: r.route.dev } : {}) }));
-  if (fwd.verdict !== 'ACCEPT') return hookStop(ctx, w, pkt, fwd.verdict, fwd.rejectWith, iface);
+  if (fwd.verdict !== 'ACCEPT') return hookStop(ctx, w, pkt, fwd, iface);
   return postroutingAndTransmit(ctx, w, pkt, ct, r);
 }
 
@@ -266,12 +268,12 @@ export function bridgedNetfilter(ctx: WalkContext, w: Where, bridge: string, inP
   const physdev = { in: inPort, out: outPort };
   const ct = ctIn(ctx, w, pkt, bridge);
   const pre = runHook(ctx, w, 'PREROUTING', pkt, ioFor(ct, { inIface: bridge, physdev: { in: inPort } }));
-  if (pre.verdict !== 'ACCEPT') return hookStop(ctx, w, pkt, pre.verdict, pre.rejectWith, bridge);
+  if (pre.verdict !== 'ACCEPT') return hookStop(ctx, w, pkt, pre, bridge);
   if (pre.nat && (pre.nat.kind === 'DNAT' || pre.nat.kind === 'REDIRECT')) applyDnat(ctx, w, pkt, pre.nat, bridge);
   const fwd = runHook(ctx, w, 'FORWARD', pkt, ioFor(ct, { inIface: bridge, outIface: bridge, physdev }));
-  if (fwd.verdict !== 'ACCEPT') return hookStop(ctx, w, pkt, fwd.verdict, fwd.rejectWith, bridge);
+  if (fwd.verdict !== 'ACCEPT') return hookStop(ctx, w, pkt, fwd, bridge);
   const post = runHook(ctx, w, 'POSTROUTING', pkt, ioFor(ct, { outIface: bridge, physdev: { out: outPort } }));
-  if (post.verdict !== 'ACCEPT') return hookStop(ctx, w, pkt, post.verdict, post.rejectWith, bridge);
+  if (post.verdict !== 'ACCEPT') return hookStop(ctx, w, pkt, post, bridge);
   ctOut(ctx, w, pkt, ct, bridge);
   return undefined;
 }
@@ -297,7 +299,7 @@ export function outerOutput(ctx: WalkContext, w: Where, pkt: Pkt, dev: string): 
   const io = outerIo(ctx, w, pkt, { outIface: dev });
   for (const hook of ['OUTPUT', 'POSTROUTING'] as const) {
     const res = runHook(ctx, w, hook, pkt, io);
-    if (res.verdict !== 'ACCEPT') return hookStop(ctx, w, pkt, res.verdict, res.rejectWith, dev);
+    if (res.verdict !== 'ACCEPT') return hookStop(ctx, w, pkt, res, dev);
     if (res.nat) unmodelledOuterNat(ctx, res.nat);
   }
   return undefined;
@@ -308,7 +310,7 @@ export function outerInput(ctx: WalkContext, w: Where, pkt: Pkt, iface: string):
   const io = outerIo(ctx, w, pkt, { inIface: iface });
   for (const hook of ['PREROUTING', 'INPUT'] as const) {
     const res = runHook(ctx, w, hook, pkt, io);
-    if (res.verdict !== 'ACCEPT') return hookStop(ctx, w, pkt, res.verdict, res.rejectWith, iface);
+    if (res.verdict !== 'ACCEPT') return hookStop(ctx, w, pkt, res, iface);
     if (res.nat) unmodelledOuterNat(ctx, res.nat);
   }
   return undefined;

@@ -10,6 +10,8 @@ import type { TopologyLayout } from '../../worker/layout';
 type G = Selection<SVGGElement, unknown, null, undefined>;
 
 const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
+/** Characters of 11px monospace that fit in `width` px (advance ≈ 0.6em); the <title> keeps the whole text. */
+const monoFit = (width: number) => Math.max(4, Math.floor(width / 6.6));
 
 function withTitle(g: G, full: string): void {
   g.append('title').text(full);
@@ -47,7 +49,9 @@ export function drawScene(root: G, t: Topology, L: TopologyLayout): void {
     const g = boxes.append('g').attr('class', 'k8s-node').attr('data-id', n.id);
     g.append('rect').attr('class', 'frame').attr('x', b.x).attr('y', b.y).attr('width', b.w).attr('height', b.h).attr('rx', 12);
     g.append('text').attr('class', 'title').attr('x', b.x + 14).attr('y', b.y + 20).text(n.name);
-    g.append('text').attr('class', 'mono sub').attr('x', b.x + 14).attr('y', b.y + 35).text(`${n.ip} · ${n.role}${n.podRanges.length ? ` · pods ${n.podRanges.join(', ')}` : ''}`);
+    const about = `${n.ip} · ${n.role}${n.podRanges.length ? ` · pods ${n.podRanges.join(', ')}` : ''}`;
+    g.append('text').attr('class', 'mono sub').attr('x', b.x + 14).attr('y', b.y + 35).text(clip(about, monoFit(b.w - 28)));
+    withTitle(g, `Node ${n.name}: ${about}${n.hiddenPods ? `; ${n.hiddenPods} more pods not drawn` : ''}`);
     if (n.hiddenPods) g.append('text').attr('class', 'sub more').attr('x', b.x + b.w - 14).attr('y', b.y + 20).attr('text-anchor', 'end').text(`+${n.hiddenPods} pods not drawn`);
   }
   const linkKind = new Map(t.links.map((l) => [l.id, l.kind]));
@@ -74,7 +78,7 @@ export function drawScene(root: G, t: Topology, L: TopologyLayout): void {
       const g = boxes.append('g').attr('class', `iface ${i.role} dimmable`).attr('data-id', i.id).attr('transform', `translate(${b.x},${b.y})`);
       g.append('rect').attr('width', b.w).attr('height', b.h).attr('rx', 5);
       const label = i.role === 'pod-veth' || !i.ip ? i.name : `${i.name} ${i.ip}`;
-      g.append('text').attr('class', 'mono').attr('x', b.w / 2).attr('y', b.h / 2 + 4).attr('text-anchor', 'middle').text(clip(label, 26));
+      g.append('text').attr('class', 'mono').attr('x', b.w / 2).attr('y', b.h / 2 + 4).attr('text-anchor', 'middle').text(clip(label, monoFit(b.w - 10)));
       withTitle(g, `${i.name} (${i.linkKind}${i.badge ? `, ${i.badge}` : ''}) on ${n.name}${i.ip ? `, ${i.ip}` : ''}, MTU ${i.mtu}`);
     }
     const sb = L.boxes[n.stackId];
