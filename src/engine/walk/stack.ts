@@ -294,23 +294,15 @@ function outerIo(ctx: WalkContext, w: Where, pkt: Pkt, extra: Partial<HookIo>): 
   return { ctState: seen ? 'ESTABLISHED' : 'NEW', ctNat: { dnat: false, snat: false }, ctDir: reply ? 'REPLY' : 'ORIGINAL', outer: true, ...extra };
 }
 
-/** The outer header leaves like any locally generated packet: OUTPUT, then POSTROUTING. Undefined means "go on". */
-export function outerOutput(ctx: WalkContext, w: Where, pkt: Pkt, dev: string): Outcome | undefined {
-  const io = outerIo(ctx, w, pkt, { outIface: dev });
-  for (const hook of ['OUTPUT', 'POSTROUTING'] as const) {
+/**
+ * The outer header leaves like any locally generated packet (OUTPUT, then POSTROUTING on `dev`),
+ * or arrives for this node (PREROUTING, then INPUT from `dev`). Undefined means "go on".
+ */
+export function outerHooks(ctx: WalkContext, w: Where, pkt: Pkt, way: 'out' | 'in', dev: string): Outcome | undefined {
+  const io = outerIo(ctx, w, pkt, way === 'out' ? { outIface: dev } : { inIface: dev });
+  for (const hook of way === 'out' ? (['OUTPUT', 'POSTROUTING'] as const) : (['PREROUTING', 'INPUT'] as const)) {
     const res = runHook(ctx, w, hook, pkt, io);
     if (res.verdict !== 'ACCEPT') return hookStop(ctx, w, pkt, res, dev);
-    if (res.nat) unmodelledOuterNat(ctx, res.nat);
-  }
-  return undefined;
-}
-
-/** The outer header arrives for this node: PREROUTING, the local route, INPUT, then the tunnel. Undefined means "go on". */
-export function outerInput(ctx: WalkContext, w: Where, pkt: Pkt, iface: string): Outcome | undefined {
-  const io = outerIo(ctx, w, pkt, { inIface: iface });
-  for (const hook of ['PREROUTING', 'INPUT'] as const) {
-    const res = runHook(ctx, w, hook, pkt, io);
-    if (res.verdict !== 'ACCEPT') return hookStop(ctx, w, pkt, res, iface);
     if (res.nat) unmodelledOuterNat(ctx, res.nat);
   }
   return undefined;

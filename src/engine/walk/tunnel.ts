@@ -12,7 +12,7 @@ import { at, inNs, type Outcome, type Pkt, type WalkContext, type Where } from '
 import { weaveDeliver } from './bridge';
 import { ifaceOf, routeOuter } from './link';
 import { lookupRoute, type RouteResult } from './routing';
-import { outerInput, outerOutput, receive } from './stack';
+import { outerHooks, receive } from './stack';
 import { wireFromNode } from './wire';
 
 /** A stable stand-in for the kernel's flow hash → source port in 32768-60999. */
@@ -29,7 +29,7 @@ export function sendOuter(ctx: WalkContext, w: Where, pkt: Pkt): Outcome {
   if (!r) return { verdict: 'unroutable' };
   const dev = ifaceOf(w, r.route.dev);
   if (!dev) return { verdict: 'dropped' };
-  const stopped = outerOutput(ctx, w, pkt, dev.name);
+  const stopped = outerHooks(ctx, w, pkt, 'out', dev.name);
   if (stopped) return stopped;
   return wireFromNode(ctx, w, dev, r.nexthop, pkt);
 }
@@ -93,7 +93,7 @@ export function encapVxlan(ctx: WalkContext, w: Where, dev: Interface, r: RouteR
 export function decapsulate(ctx: WalkContext, w: Where, pkt: Pkt): Outcome {
   const outer = pkt.outer!;
   pkt.mark = 0; // a fresh skb off the wire
-  const stopped = outerInput(ctx, w, pkt, 'eth0');
+  const stopped = outerHooks(ctx, w, pkt, 'in', 'eth0');
   if (stopped) return stopped;
   let dev: Interface | undefined;
   if (outer.proto === 'ipip') dev = w.ns.interfaces.find((i) => i.kind === 'ipip');
