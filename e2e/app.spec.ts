@@ -1,6 +1,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test } from '@playwright/test';
 import { readFileSync } from 'node:fs';
+import { benchManifests } from '../bench/generate';
 import { AppPage } from './pages/app';
 
 test.describe('PacketWalk app', () => {
@@ -80,6 +81,30 @@ test.describe('PacketWalk app', () => {
     await expect(page.locator('svg .topo .pod[data-id^="pod:default/frontend"]')).toHaveCount(0);
     await app.waitForTrace();
     expect(await app.storeText()).toBe(text);
+  });
+
+  test('a big cluster: the picture keeps the path and counts what it leaves out; the pickers list everything when reached', async ({ page }) => {
+    test.setTimeout(60_000);
+    const app = new AppPage(page);
+    await app.openFresh();
+    await app.waitForTrace();
+    // 300 three-replica Deployments on 12 nodes: 900 pods, 300 Services.
+    const text = benchManifests({ services: 300, nodes: 12 });
+    await page.evaluate((t) => window.__packetwalk?.store.getState().setText(t, 'paste'), text);
+    await expect(page.locator('svg .topo .pod[data-id^="pod:default/frontend"]')).toHaveCount(0, { timeout: 30_000 });
+    await app.waitForTrace();
+    // 120 pods are drawn in all (10 per node here); each node says how many it leaves out.
+    expect(await page.locator('svg .topo .pod').count()).toBeLessThanOrEqual(120 + 4);
+    await expect(page.locator('svg .topo .k8s-node text.more').first()).toHaveText(/^\+\d+ pods not drawn$/);
+    await expect(page.locator('svg .topo .band text').first()).toContainText('more not drawn');
+    // Until reached, the To picker holds only its current choice; then all of them.
+    await expect(app.to.locator('option')).toHaveCount(1);
+    await app.to.focus();
+    await expect.poll(() => app.to.locator('option').count()).toBeGreaterThan(400);
+    // A Service far from the first ones: its path is drawn, whatever the limits.
+    await app.to.selectOption((await app.to.locator('option[value^="svc/team-19/app-299"]').first().getAttribute('value')) ?? '');
+    await app.waitForTrace();
+    await expect(page.locator('svg .topo .service[data-id="svc:team-19/app-299"]')).toBeVisible({ timeout: 15_000 });
   });
 
   test('a crashed engine worker is restarted and tracing goes on', async ({ page }) => {

@@ -1,4 +1,4 @@
-import { memo, useDeferredValue, useMemo } from 'react';
+import { memo, useMemo, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { ScenarioEndpoint } from '../engine/topology/types';
 import type { L4Proto } from '../engine/walk/types';
@@ -32,17 +32,36 @@ const EndpointOptions = memo(function EndpointOptions({ endpoints, current }: { 
   );
 });
 
+/** Past this many choices a picker builds its options when the user reaches for it, not before. */
+const LAZY_OPTIONS = 400;
+
+/**
+ * A picker over the cluster's endpoints. A big cluster has thousands: building their <option>s
+ * would block the main thread right when the pasted cluster is being drawn, so until the user
+ * focuses or presses the picker it holds just the current choice.
+ */
+function EndpointSelect({ endpoints, value, onChange }: { endpoints: ScenarioEndpoint[]; value: string; onChange: (spec: string) => void }) {
+  const [engagedFor, setEngagedFor] = useState<ScenarioEndpoint[] | null>(null);
+  const full = endpoints.length <= LAZY_OPTIONS || engagedFor === endpoints;
+  const shown = useMemo(() => (full ? endpoints : endpoints.filter((e) => e.spec === value)), [full, endpoints, value]);
+  const engage = () => {
+    if (!full) setEngagedFor(endpoints);
+  };
+  return (
+    <select value={value} onFocus={engage} onPointerDown={engage} onChange={(e) => onChange(e.target.value)}>
+      <EndpointOptions endpoints={shown} current={value} />
+    </select>
+  );
+}
+
 const selectBar = (s: AppData) => ({ endpoints: s.endpoints, scenario: s.scenario, build: s.build, tracing: s.tracing, theme: s.theme, engineMode: s.engineMode });
 
 export function ScenarioBar() {
   const { endpoints, scenario, build, tracing, theme, engineMode } = useAppStore(useShallow(selectBar));
   const setScenario = useAppStore((s) => s.setScenario);
   const setTheme = useAppStore((s) => s.setTheme);
-  // A big cluster lists thousands of endpoints: React builds those options in a transition,
-  // in slices, so the main thread never blocks on them (the current choice is always listed).
-  const listed = useDeferredValue(endpoints);
-  const sources = useMemo(() => listed.filter((e) => e.source), [listed]);
-  const targets = useMemo(() => listed.filter((e) => e.target), [listed]);
+  const sources = useMemo(() => endpoints.filter((e) => e.source), [endpoints]);
+  const targets = useMemo(() => endpoints.filter((e) => e.target), [endpoints]);
   const status =
     build.status === 'building' ? 'Building…' : tracing ? 'Tracing…' : build.status === 'invalid' ? 'Manifests have errors' : build.status === 'ok' && build.ms !== null ? `Engine ${build.ms.toFixed(0)} ms` : '';
   return (
@@ -57,21 +76,18 @@ export function ScenarioBar() {
       <form className="scenario" aria-label="Scenario" onSubmit={(e) => e.preventDefault()}>
         <label className="field grow">
           <span>From</span>
-          <select value={scenario.from} onChange={(e) => setScenario({ from: e.target.value })}>
-            <EndpointOptions endpoints={sources} current={scenario.from} />
-          </select>
+          <EndpointSelect endpoints={sources} value={scenario.from} onChange={(from) => setScenario({ from })} />
         </label>
         <label className="field grow">
           <span>To</span>
-          <select
+          <EndpointSelect
+            endpoints={targets}
             value={scenario.to}
-            onChange={(e) => {
-              const ep = targets.find((t) => t.spec === e.target.value);
-              setScenario({ to: e.target.value, ...(ep?.proto ? { proto: ep.proto } : {}), port: ep?.port ?? null });
+            onChange={(to) => {
+              const ep = targets.find((t) => t.spec === to);
+              setScenario({ to, ...(ep?.proto ? { proto: ep.proto } : {}), port: ep?.port ?? null });
             }}
-          >
-            <EndpointOptions endpoints={targets} current={scenario.to} />
-          </select>
+          />
         </label>
         <label className="field">
           <span>Protocol</span>
