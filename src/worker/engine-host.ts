@@ -103,7 +103,10 @@ export function createEngineHost(clock: Clock, devFixture?: DevFixture): EngineH
       if ('error' in out) return { trace: null, error: out.error, places: [], replyPlaces: [], ms: clock() - t0 };
       lastTrace = out;
       // Off-cluster hosts this trace talks to get their own box (an egress target, a NodePort client).
-      const known = new Set(good.topology.externals.map((e) => e.ip));
+      // Cluster addresses are not outside hosts (a node's address is the source of a masqueraded
+      // packet that an outside host receives, e.g. CoreDNS forwarding upstream).
+      const all = good.topology;
+      const known = new Set([...all.externals.map((e) => e.ip), ...all.nodes.map((n) => n.ip), ...all.pods.map((p) => p.ip), ...all.services.flatMap((s) => [s.clusterIP, ...s.loadBalancerIPs, ...s.externalIPs])]);
       const extra = new Set<string>();
       for (const hop of [...out.hops, ...(out.reply?.hops ?? [])]) {
         if (hop.netns !== 'external') continue;
