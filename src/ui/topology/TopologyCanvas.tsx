@@ -18,10 +18,10 @@ export function TopologyCanvas() {
   useEffect(() => {
     const svg = svgRef.current;
     if (!svg) return;
-    const r = createTopologyRenderer(svg);
+    const r = createTopologyRenderer(svg, { progressive: true });
     renderer.current = r;
     const push = (s: AppData, prev: AppData | null) => {
-      if (s.topology && s.layout && (!prev || s.layout !== prev.layout)) r.setModel(s.topology, s.layout);
+      if (s.topology && s.layout && (!prev || s.layout !== prev.layout)) r.setModel(s.topology, s.layout, selectPlaces(s));
       const hops = selectHops(s);
       const traceChanged = !prev || traceKey(s).some((v, i) => v !== traceKey(prev)[i]) || s.layout !== prev.layout;
       if (traceChanged) {

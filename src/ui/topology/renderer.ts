@@ -9,7 +9,7 @@ import type { Hop, Verdict } from '../../engine/walk/types';
 import type { TopologyLayout } from '../../worker/layout';
 import { headerLine, outerLine, toneOf } from '../hop-format';
 import { along, tracePath, type Pt, type TracePath } from './path';
-import { drawScene } from './scene';
+import { drawFrame, drawNodeContents } from './scene';
 
 export interface TraceView {
   hops: Hop[];
@@ -19,7 +19,8 @@ export interface TraceView {
 }
 
 export interface TopologyRenderer {
-  setModel(topology: Topology, layout: TopologyLayout): void;
+  /** `places`: where the trace about to be shown goes (drawn first on a big cluster). */
+  setModel(topology: Topology, layout: TopologyLayout, places?: HopPlace[]): void;
   setTrace(trace: TraceView | null): void;
   /** Shows hop `index`; `travelMs` > 0 animates the packet from the previous hop. */
   setHop(index: number, travelMs: number): void;
@@ -36,7 +37,17 @@ type G = Selection<SVGGElement, unknown, null, undefined>;
 
 const ease = (t: number) => (t < 0.5 ? 4 * t * t * t : 1 - Math.pow(-2 * t + 2, 3) / 2);
 
-export function createTopologyRenderer(svgEl: SVGSVGElement): TopologyRenderer {
+/** Past this many drawn elements, the interactive canvas draws the nodes off the path in later frames. */
+const PROGRESSIVE_BOXES = 300;
+/** Nodes drawn per frame after the first. */
+const NODES_PER_FRAME = 6;
+
+/**
+ * `progressive`: on a big cluster, draw the nodes the trace passes at once and the others a few
+ * per animation frame, so that no single task draws the whole picture (the live canvas; exports
+ * and the embed draw everything at once).
+ */
+export function createTopologyRenderer(svgEl: SVGSVGElement, options: { progressive?: boolean } = {}): TopologyRenderer {
   const svg = select(svgEl);
   const viewport: G = svg.append('g').attr('class', 'topo');
   const scene: G = viewport.append('g');
@@ -94,13 +105,42 @@ export function createTopologyRenderer(svgEl: SVGSVGElement): TopologyRenderer {
 
   function indexScene(): void {
     byId = new Map();
-    scene.selectAll<SVGGElement, unknown>('[data-id]').each(function () {
-      const id = this.getAttribute('data-id') ?? '';
-      const list = byId.get(id);
-      if (list) list.push(this);
-      else byId.set(id, [this]);
-    });
+    indexMore(scene.node()!);
     marked = {};
+  }
+
+  /** Adds the elements under `root` to the index (a chunk drawn later). */
+  function indexMore(root: Element): void {
+    for (const el of root.querySelectorAll<SVGGElement>('[data-id]')) {
+      const id = el.getAttribute('data-id') ?? '';
+      const list = byId.get(id);
+      if (list) list.push(el);
+      else byId.set(id, [el]);
+    }
+  }
+
+  let pendingNodes: string[] = [];
+  let chunkRaf = 0;
+  /** Draws the nodes the path passes now, the others a few per frame (see `progressive`). */
+  function drawModel(t: Topology, L: TopologyLayout, places: HopPlace[]): void {
+    cancelAnimationFrame(chunkRaf);
+    drawFrame(scene, t, L);
+    const all = t.nodes.map((n) => n.id);
+    const big = options.progressive === true && Object.keys(L.boxes).length > PROGRESSIVE_BOXES;
+    const onPath = new Set(places.map((p) => L.nodeOf[p.at]).filter((x): x is string => !!x));
+    const first = big ? all.filter((id) => onPath.has(id)) : all;
+    pendingNodes = big ? all.filter((id) => !onPath.has(id)) : [];
+    drawNodeContents(scene, t, L, new Set(first));
+    if (pendingNodes.length) chunkRaf = requestAnimationFrame(drawChunk);
+  }
+
+  function drawChunk(): void {
+    chunkRaf = 0;
+    if (!topology || !layout) return;
+    const chunk = pendingNodes.splice(0, NODES_PER_FRAME);
+    for (const el of drawNodeContents(scene, topology, layout, new Set(chunk))) indexMore(el);
+    markPath();
+    if (pendingNodes.length) chunkRaf = requestAnimationFrame(drawChunk);
   }
 
   function toggle(id: string | undefined, cls: string, on: boolean): void {
@@ -170,11 +210,11 @@ export function createTopologyRenderer(svgEl: SVGSVGElement): TopologyRenderer {
   }
 
   const api: TopologyRenderer = {
-    setModel(t, L) {
+    setModel(t, L, places) {
       const first = topology === null;
       topology = t;
       layout = L;
-      drawScene(scene, t, L);
+      drawModel(t, L, places ?? trace?.places ?? []);
       indexScene();
       recompute();
       markPath();
@@ -260,6 +300,7 @@ export function createTopologyRenderer(svgEl: SVGSVGElement): TopologyRenderer {
     },
     destroy() {
       cancelAnimationFrame(raf);
+      cancelAnimationFrame(chunkRaf);
       svg.on('.zoom', null);
       viewport.remove();
     },

@@ -17,10 +17,24 @@ function withTitle(g: G, full: string): void {
   g.append('title').text(full);
 }
 
+/** The whole picture at once (exports, the embed). */
 export function drawScene(root: G, t: Topology, L: TopologyLayout): void {
+  drawFrame(root, t, L);
+  drawNodeContents(root, t, L, new Set(t.nodes.map((n) => n.id)));
+}
+
+/**
+ * Everything but what sits inside the nodes: the Services band, node frames, the underlay and the
+ * off-cluster hosts. The contents of each node follow with `drawNodeContents`, at once or, on a
+ * big cluster, a few nodes per frame.
+ */
+export function drawFrame(root: G, t: Topology, L: TopologyLayout): void {
   root.selectAll('*').remove();
+  // Paint order: wires under boxes, as before the split (the node contents' own pair in between).
   const wires = root.append('g').attr('class', 'wires');
+  root.append('g').attr('class', 'contents-wires');
   const boxes = root.append('g').attr('class', 'boxes');
+  root.append('g').attr('class', 'contents');
 
   // Services band: virtual IPs, apart from the wires, dashed.
   if (L.servicesBand) {
@@ -54,42 +68,6 @@ export function drawScene(root: G, t: Topology, L: TopologyLayout): void {
     withTitle(g, `Node ${n.name}: ${about}${n.hiddenPods ? `; ${n.hiddenPods} more pods not drawn` : ''}`);
     if (n.hiddenPods) g.append('text').attr('class', 'sub more').attr('x', b.x + b.w - 14).attr('y', b.y + 20).attr('text-anchor', 'end').text(`+${n.hiddenPods} pods not drawn`);
   }
-  const linkKind = new Map(t.links.map((l) => [l.id, l.kind]));
-  for (const e of L.edges) {
-    const line = e.points.map((p) => p.join(',')).join(' L');
-    if (!line) continue;
-    const kind = linkKind.get(e.id) ?? 'veth';
-    wires.append('path').attr('class', `link ${kind} dimmable`).attr('data-from', e.from).attr('data-to', e.to).attr('d', `M${line}`);
-  }
-  for (const p of t.pods) {
-    const b = L.boxes[p.id];
-    if (!b) continue;
-    const g = boxes.append('g').attr('class', `pod dimmable${p.dnsServer ? ' dns' : ''}${p.ready ? '' : ' notready'}`).attr('data-id', p.id).attr('transform', `translate(${b.x},${b.y})`);
-    g.append('rect').attr('width', b.w).attr('height', b.h).attr('rx', 7);
-    g.append('circle').attr('class', 'dot').attr('cx', 11).attr('cy', 15).attr('r', 3.5);
-    g.append('text').attr('x', 20).attr('y', 19).text(clip(p.name, 20));
-    g.append('text').attr('class', 'mono sub').attr('x', 10).attr('y', 36).text(p.hostNetwork ? `hostNetwork ${p.ip}` : `eth0 ${p.ip}`);
-    withTitle(g, `Pod ${p.namespace}/${p.name} on ${p.node}, ${p.ip}${p.dnsServer ? ' (cluster DNS)' : ''}${p.ready ? '' : ' (not ready)'}`);
-  }
-  for (const n of t.nodes) {
-    for (const i of n.interfaces) {
-      const b = L.boxes[i.id];
-      if (!b) continue;
-      const g = boxes.append('g').attr('class', `iface ${i.role} dimmable`).attr('data-id', i.id).attr('transform', `translate(${b.x},${b.y})`);
-      g.append('rect').attr('width', b.w).attr('height', b.h).attr('rx', 5);
-      const label = i.role === 'pod-veth' || !i.ip ? i.name : `${i.name} ${i.ip}`;
-      g.append('text').attr('class', 'mono').attr('x', b.w / 2).attr('y', b.h / 2 + 4).attr('text-anchor', 'middle').text(clip(label, monoFit(b.w - 10)));
-      withTitle(g, `${i.name} (${i.linkKind}${i.badge ? `, ${i.badge}` : ''}) on ${n.name}${i.ip ? `, ${i.ip}` : ''}, MTU ${i.mtu}`);
-    }
-    const sb = L.boxes[n.stackId];
-    if (sb) {
-      const g = boxes.append('g').attr('class', 'stack dimmable').attr('data-id', n.stackId).attr('transform', `translate(${sb.x},${sb.y})`);
-      g.append('rect').attr('width', sb.w).attr('height', sb.h).attr('rx', 6);
-      g.append('text').attr('x', sb.w / 2).attr('y', sb.h / 2 + 4).attr('text-anchor', 'middle').attr('class', 'sub').text('routing · netfilter · conntrack');
-      withTitle(g, `Host network stack of ${n.name}: routing table, iptables, conntrack`);
-    }
-  }
-
   // The underlay: one bus per row, joined by the trunk; off-cluster hosts hang from the trunk.
   const ys = L.buses.map((b) => b.y);
   if (ys.length > 1) wires.append('line').attr('class', 'bus').attr('x1', L.trunkX).attr('x2', L.trunkX).attr('y1', Math.min(...ys)).attr('y2', Math.max(...ys));
@@ -108,4 +86,49 @@ export function drawScene(root: G, t: Topology, L: TopologyLayout): void {
     if (e.ip) g.append('text').attr('class', 'mono sub').attr('x', 12).attr('y', 37).text(e.ip);
     else g.append('text').attr('class', 'sub').attr('x', 12).attr('y', 37).text('any other address');
   }
+}
+
+/** The pods, interfaces, host stacks and wires inside `nodes`; returns what it drew. */
+export function drawNodeContents(root: G, t: Topology, L: TopologyLayout, nodes: ReadonlySet<string>): SVGGElement[] {
+  const inside = (id: string) => nodes.has(L.nodeOf[id] ?? '');
+  const boxes = root.select<SVGGElement>('g.contents').append('g');
+  const wires = root.select<SVGGElement>('g.contents-wires').append('g');
+  const linkKind = new Map(t.links.map((l) => [l.id, l.kind]));
+  for (const e of L.edges) {
+    if (!inside(e.from)) continue;
+    const line = e.points.map((p) => p.join(',')).join(' L');
+    if (!line) continue;
+    const kind = linkKind.get(e.id) ?? 'veth';
+    wires.append('path').attr('class', `link ${kind} dimmable`).attr('data-from', e.from).attr('data-to', e.to).attr('d', `M${line}`);
+  }
+  for (const p of t.pods) {
+    const b = L.boxes[p.id];
+    if (!b || !inside(p.id)) continue;
+    const g = boxes.append('g').attr('class', `pod dimmable${p.dnsServer ? ' dns' : ''}${p.ready ? '' : ' notready'}`).attr('data-id', p.id).attr('transform', `translate(${b.x},${b.y})`);
+    g.append('rect').attr('width', b.w).attr('height', b.h).attr('rx', 7);
+    g.append('circle').attr('class', 'dot').attr('cx', 11).attr('cy', 15).attr('r', 3.5);
+    g.append('text').attr('x', 20).attr('y', 19).text(clip(p.name, 20));
+    g.append('text').attr('class', 'mono sub').attr('x', 10).attr('y', 36).text(p.hostNetwork ? `hostNetwork ${p.ip}` : `eth0 ${p.ip}`);
+    withTitle(g, `Pod ${p.namespace}/${p.name} on ${p.node}, ${p.ip}${p.dnsServer ? ' (cluster DNS)' : ''}${p.ready ? '' : ' (not ready)'}`);
+  }
+  for (const n of t.nodes) {
+    if (!nodes.has(n.id)) continue;
+    for (const i of n.interfaces) {
+      const b = L.boxes[i.id];
+      if (!b) continue;
+      const g = boxes.append('g').attr('class', `iface ${i.role} dimmable`).attr('data-id', i.id).attr('transform', `translate(${b.x},${b.y})`);
+      g.append('rect').attr('width', b.w).attr('height', b.h).attr('rx', 5);
+      const label = i.role === 'pod-veth' || !i.ip ? i.name : `${i.name} ${i.ip}`;
+      g.append('text').attr('class', 'mono').attr('x', b.w / 2).attr('y', b.h / 2 + 4).attr('text-anchor', 'middle').text(clip(label, monoFit(b.w - 10)));
+      withTitle(g, `${i.name} (${i.linkKind}${i.badge ? `, ${i.badge}` : ''}) on ${n.name}${i.ip ? `, ${i.ip}` : ''}, MTU ${i.mtu}`);
+    }
+    const sb = L.boxes[n.stackId];
+    if (sb) {
+      const g = boxes.append('g').attr('class', 'stack dimmable').attr('data-id', n.stackId).attr('transform', `translate(${sb.x},${sb.y})`);
+      g.append('rect').attr('width', sb.w).attr('height', sb.h).attr('rx', 6);
+      g.append('text').attr('x', sb.w / 2).attr('y', sb.h / 2 + 4).attr('text-anchor', 'middle').attr('class', 'sub').text('routing · netfilter · conntrack');
+      withTitle(g, `Host network stack of ${n.name}: routing table, iptables, conntrack`);
+    }
+  }
+  return [boxes.node()!, wires.node()!];
 }
