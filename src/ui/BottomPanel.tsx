@@ -12,6 +12,8 @@ const selectControls = (s: AppData) => ({
   direction: s.direction,
   hasReply: Boolean(s.trace?.reply),
   verdict: s.direction === 'reply' ? s.trace?.reply?.verdict : s.trace?.verdict,
+  // The reply of a refused or unroutable packet is the ICMP error that answers it.
+  replyIsError: s.direction === 'reply' && Boolean(s.trace?.reply?.hops[0]?.packet.icmp),
 });
 
 function Controls() {
@@ -63,7 +65,11 @@ function Controls() {
       <button type="button" className="btn" aria-pressed={c.direction === 'reply'} disabled={!c.hasReply} onClick={() => a.setDirection(c.direction === 'reply' ? 'request' : 'reply')}>
         Reply path
       </button>
-      {c.verdict && <span className={`verdict ${c.verdict === 'delivered' ? 'delivered' : 'bad'}`}>{VERDICT_TEXT[c.verdict]}</span>}
+      {c.verdict && (
+        <span className={`verdict ${c.verdict === 'delivered' && !c.replyIsError ? 'delivered' : 'bad'}`}>
+          {c.replyIsError && c.verdict === 'delivered' ? 'ICMP error returned' : VERDICT_TEXT[c.verdict]}
+        </span>
+      )}
     </div>
   );
 }

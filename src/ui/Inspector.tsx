@@ -2,12 +2,14 @@ import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { Hop, PacketHeaders } from '../engine/walk/types';
 import { selectCurrentHop, selectHops, selectPreviousHop, useAppStore, type AppData } from '../state/store';
-import { changedFields, fieldText, HEADER_FIELDS, KIND_LABEL, outerLine, toneOf, whereOf } from './hop-format';
+import { changedFields, fieldText, HEADER_FIELDS, icmpLine, KIND_LABEL, outerLine, toneOf, whereOf } from './hop-format';
 
 function HeadersTable({ before, after }: { before: PacketHeaders | null; after: PacketHeaders }) {
   const changed = changedFields(before, after);
   const outerBefore = before ? outerLine(before) : null;
   const outerAfter = outerLine(after);
+  const icmpBefore = before ? icmpLine(before) : null;
+  const icmpAfter = icmpLine(after);
   return (
     <table className="headers" aria-label="Headers before and after this hop">
       <thead>
@@ -33,6 +35,13 @@ function HeadersTable({ before, after }: { before: PacketHeaders | null; after: 
             <th scope="row">outer</th>
             <td>{outerBefore ?? '—'}</td>
             <td className={outerBefore !== outerAfter ? 'changed' : undefined}>{outerAfter ?? '— (removed)'}</td>
+          </tr>
+        )}
+        {icmpAfter && (
+          <tr className="outer">
+            <th scope="row">icmp</th>
+            <td>{icmpBefore ?? icmpAfter}</td>
+            <td className={icmpBefore !== null && icmpBefore !== icmpAfter ? 'changed' : undefined}>{icmpAfter}</td>
           </tr>
         )}
       </tbody>

@@ -39,9 +39,17 @@ export function endpointText(ip: string, port: number | undefined): string {
   return port === undefined ? ip : `${ip}:${port}`;
 }
 
-/** One line for the packet glyph: `172.16.194.65:43512 → 10.96.100.10:80 TCP`. */
+/** One line for the packet glyph: `172.16.194.65:43512 → 10.96.100.10:80 TCP` (an ICMP error: `… ICMP port-unreachable`). */
 export function headerLine(p: PacketHeaders): string {
-  return `${endpointText(p.src, p.sport)} → ${endpointText(p.dst, p.dport)} ${p.proto.toUpperCase()}`;
+  return `${endpointText(p.src, p.sport)} → ${endpointText(p.dst, p.dport)} ${p.proto.toUpperCase()}${p.icmp ? ` ${p.icmp.name}` : ''}`;
+}
+
+/** An ICMP error's type and the header it quotes: `port-unreachable (3/3) about 172.16.0.66:50471 → 10.96.0.7:80 TCP`. */
+export function icmpLine(p: PacketHeaders): string | null {
+  const e = p.icmp;
+  if (!e) return null;
+  const q = e.quoted;
+  return `${e.name} (${e.type}/${e.code}) about ${endpointText(q.src, q.sport)} → ${endpointText(q.dst, q.dport)} ${q.proto.toUpperCase()}`;
 }
 
 export function outerLine(p: PacketHeaders): string | null {

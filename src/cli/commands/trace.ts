@@ -26,7 +26,7 @@ function endpoint(ip: string, port: number | undefined): string {
 }
 
 export function formatPacket(p: PacketHeaders): string {
-  const inner = `${p.proto} ${endpoint(p.src, p.sport)} → ${endpoint(p.dst, p.dport)} ttl ${p.ttl}`;
+  const inner = `${p.proto}${p.icmp ? ` ${p.icmp.name}` : ''} ${endpoint(p.src, p.sport)} → ${endpoint(p.dst, p.dport)} ttl ${p.ttl}`;
   if (!p.outer) return inner;
   const o = p.outer;
   const outer = `${o.proto === 'ipip' ? 'ipip' : `udp ${o.sport ?? ''}→${o.dport ?? ''}${o.vni !== undefined ? ` vni ${o.vni}` : ''}`} ${o.src} → ${o.dst} ttl ${o.ttl}`;

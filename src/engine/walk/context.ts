@@ -12,6 +12,23 @@ import type { Delivered, Hop, HopDetail, HopKind, PacketHeaders, Verdict } from 
 /** The packet as the walker carries it: the headers plus the skb mark (which never leaves a host). */
 export interface Pkt extends PacketHeaders {
   mark: number;
+  /**
+   * An ICMP error made in this netns about a packet it was handling carries that packet's
+   * conntrack (`nf_ct_attach`), confirmed or not: `node|netns` of where it was made.
+   */
+  ctAttached?: string;
+}
+
+/** Where an ICMP error starts: a netns (the kernel that refused or could not route), or the underlay router. */
+export type IcmpErrorSource = Where | { router: IPv4; node: string };
+
+/** An ICMP error a hop provoked; the walker sends it back to the sender as the trace's reply. */
+export interface IcmpErrorOrigin {
+  from: IcmpErrorSource;
+  type: number;
+  code: number;
+  /** The offending packet as it was where the error was made. */
+  about: PacketHeaders;
 }
 
 /** A place a packet can be: a netns on a node. */
@@ -27,6 +44,8 @@ export interface Outcome {
   delivered?: Delivered;
   /** Where the packet was delivered (the reply starts there). */
   at?: Where | { external: IPv4 };
+  /** The ICMP error the kernel (or the router) answers the packet with, when it does. */
+  icmpError?: IcmpErrorOrigin;
 }
 
 interface PodIndex {
@@ -59,7 +78,7 @@ export class WalkContext {
   readonly conntrack = new Map<string, ConntrackTable>();
   readonly prng: Prng;
   /** While walking the reply: what it is, so the client's connected socket takes it. */
-  replying: 'reply' | 'rst' | undefined;
+  replying: 'reply' | 'rst' | 'icmp-error' | undefined;
   /** `-m recent` lists (session affinity) on the way: name → client addresses. */
   readonly recent: Record<string, IPv4[]> = {};
   /** Things the walker could not model faithfully, surfaced in the trace. */
@@ -134,6 +153,7 @@ export function headers(p: Pkt): PacketHeaders {
     ttl: p.ttl,
   };
   if (p.outer) h.outer = { ...p.outer };
+  if (p.icmp) h.icmp = { ...p.icmp, quoted: { ...p.icmp.quoted } };
   return h;
 }
 

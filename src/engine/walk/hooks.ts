@@ -139,6 +139,10 @@ export function runHook(ctx: WalkContext, w: Where, hook: BuiltinChain, pkt: Pkt
     };
     if (h.sport !== undefined) nfp.sport = h.sport;
     if (h.dport !== undefined) nfp.dport = h.dport;
+    if (!io.outer && pkt.icmp) {
+      nfp.icmpType = pkt.icmp.type;
+      nfp.icmpCode = pkt.icmp.code;
+    }
     if (io.inIface) nfp.inIface = io.inIface;
     if (io.outIface) nfp.outIface = io.outIface;
     if (io.ctDir) nfp.ctDir = io.ctDir;

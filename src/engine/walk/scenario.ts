@@ -5,12 +5,14 @@
  */
 import type { Cluster, ClusterNode, Service, ServicePort } from '../cluster/types';
 import type { Dataplane } from '../dataplane/types';
-import { WalkContext, type Outcome, type Pkt, type Where } from './context';
+import { WalkContext, type IcmpErrorOrigin, type Outcome, type Pkt, type Where } from './context';
 import { resolveEndpoint, type Endpoint } from './endpoint';
 import { traceDns } from './dns-walk';
+import { icmpName } from './icmp';
+import { isLocalAddress } from './routing';
 import { sendLocal } from './stack';
-import { sendFromExternal } from './wire';
-import type { L4Proto, PacketHeaders, Trace, TracePath, TraceRequest } from './types';
+import { sendFromExternal, sendFromRouter } from './wire';
+import type { IcmpError, L4Proto, PacketHeaders, Trace, TracePath, TraceRequest } from './types';
 
 export type Source = { kind: 'netns'; w: Where } | { kind: 'external'; ip: string };
 
@@ -152,6 +154,37 @@ export function sendReply(ctx: WalkContext, first: Outcome, arrived: PacketHeade
   return path;
 }
 
+/**
+ * The ICMP error a hop provoked (REJECT, no route, TTL), on its way back to the packet's sender:
+ * made by the kernel that refused the packet (`icmp_send`) or by the underlay router.
+ */
+export function sendIcmpError(ctx: WalkContext, origin: IcmpErrorOrigin): TracePath {
+  const saved = ctx.hops;
+  ctx.hops = [];
+  ctx.replying = 'icmp-error';
+  const a = origin.about;
+  const quoted: IcmpError['quoted'] = { src: a.src, dst: a.dst, proto: a.proto };
+  if (a.sport !== undefined) quoted.sport = a.sport;
+  if (a.dport !== undefined) quoted.dport = a.dport;
+  const pkt: Pkt = { src: '', dst: a.src, proto: 'icmp', ttl: 64, mark: 0, icmp: { type: origin.type, code: origin.code, name: icmpName(origin.type, origin.code), quoted } };
+  let out: Outcome;
+  if ('router' in origin.from) {
+    out = sendFromRouter(ctx, origin.from.router, pkt);
+  } else {
+    const w = origin.from;
+    // icmp_send: an error about a packet addressed to this netns comes from that address; any
+    // other takes the source the route back to the sender picks.
+    if (isLocalAddress(w.ns, a.dst)) pkt.src = a.dst;
+    pkt.ctAttached = `${w.node}|${w.nsId}`;
+    out = sendLocal(ctx, w, pkt);
+  }
+  const path: TracePath = { verdict: out.verdict, hops: ctx.hops };
+  if (out.delivered) path.delivered = out.delivered;
+  ctx.hops = saved;
+  ctx.replying = undefined;
+  return path;
+}
+
 export function traceScenario(cluster: Cluster, dataplane: Dataplane, req: TraceRequest): Trace | { error: string } {
   const proto: L4Proto = req.proto ?? 'tcp';
   const ctx = new WalkContext(cluster, dataplane, req.seed ?? 1, req.pick);
@@ -181,7 +214,9 @@ export function finishTrace(ctx: WalkContext, src: Source, target: Target, proto
   const trace: Trace = { ...prefix, verdict: first.verdict, hops: [...(prefix.hops ?? []), ...ctx.hops] };
   trace.hops.forEach((h, i) => (h.seq = i + 1));
   if (first.delivered) trace.delivered = first.delivered;
-  const reply = arrived && (first.verdict === 'delivered' || refusedTcp) ? sendReply(ctx, first, arrived, refusedTcp ? 'rst' : 'reply') : undefined;
+  const reply = arrived && (first.verdict === 'delivered' || refusedTcp)
+    ? sendReply(ctx, first, arrived, refusedTcp ? 'rst' : 'reply')
+    : first.icmpError ? sendIcmpError(ctx, first.icmpError) : undefined;
   if (reply) trace.reply = reply;
   const entries = [...ctx.conntrack.values()].flatMap((t) => t.entries);
   if (entries.length) trace.conntrack = entries;

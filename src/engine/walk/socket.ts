@@ -6,6 +6,7 @@
  */
 import type { Pod } from '../cluster/types';
 import { at, endpointText, type Outcome, type Pkt, type WalkContext, type Where } from './context';
+import { ICMP_DEST_UNREACH, icmpErrorAbout, icmpLabel, socketReport } from './icmp';
 
 export function podOf(ctx: WalkContext, w: Where): Pod | undefined {
   if (w.nsId.startsWith('pod:')) return ctx.pod(w.nsId.slice(4));
@@ -45,7 +46,8 @@ export function deliver(ctx: WalkContext, w: Where, pkt: Pkt, iface: string): Ou
       iface,
       commands: [`kubectl exec -n ${l.pod!.namespace} ${l.pod!.name} -- ss -ltnu`],
     });
-    return { verdict: 'rejected', at: w };
+    // TCP answers with a RST (the trace's reply); UDP with an ICMP port unreachable from this netns.
+    return pkt.proto === 'tcp' ? { verdict: 'rejected', at: w } : { verdict: 'rejected', icmpError: icmpErrorAbout(w, ICMP_DEST_UNREACH, 3, pkt) };
   }
   const who = l.pod ? `${l.container ? `container ${l.container} of ` : ''}pod ${podName}` : w.nsId === 'host' ? `a process on node ${w.node}` : w.nsId;
   ctx.hop(at(w), 'deliver', pkt, {}, `The packet reaches the socket of ${who} on ${endpointText(pkt.dst, pkt.dport)}; it sees the peer as ${endpointText(pkt.src, pkt.sport)}.`, {
@@ -66,7 +68,9 @@ function toClient(ctx: WalkContext, w: Where, pkt: Pkt, iface: string): Outcome 
   const who = podName ? `pod ${podName}` : `node ${w.node}`;
   const explain = ctx.replying === 'rst'
     ? `The RST reaches the client socket in ${who}: connect() fails with "Connection refused".`
-    : `The reply reaches the client socket in ${who}, which sees it coming from ${endpointText(pkt.src, pkt.sport)}, the address it connected to.`;
+    : ctx.replying === 'icmp-error' && pkt.icmp
+      ? `The ICMP ${icmpLabel(pkt.icmp)} from ${pkt.src} reaches the ${pkt.icmp.quoted.proto === 'icmp' ? 'pinging' : 'client'} socket in ${who}: ${socketReport(pkt.icmp, pkt.icmp.quoted.proto)}.`
+      : `The reply reaches the client socket in ${who}, which sees it coming from ${endpointText(pkt.src, pkt.sport)}, the address it connected to.`;
   ctx.hop(at(w), 'deliver', pkt, {}, explain, { iface });
   return {
     verdict: 'delivered',

@@ -11,6 +11,7 @@ import { runHook, type HookIo, type HookOutcome } from './hooks';
 import { transmit } from './link';
 import { lookupRoute, masqueradeSource, type RouteResult } from './routing';
 import { deliver } from './socket';
+import { ICMP_DEST_UNREACH, ICMP_TIME_EXCEEDED, icmpErrorAbout, icmpLabel, rejectCode } from './icmp';
 
 /** Conntrack as seen by one packet inside one host netns. */
 interface CtView {
@@ -18,6 +19,9 @@ interface CtView {
   direction: 'new' | 'original' | 'reply';
   /** Reply to a DNATed connection: the source goes back to the original destination on the way out. */
   unDnat?: { src: string; sport?: number };
+  /** An ICMP error tied to the entry (RELATED), or to nothing conntrack knows (INVALID). */
+  related?: boolean;
+  invalid?: boolean;
 }
 
 function key(p: Pkt): FlowKey {
@@ -30,6 +34,7 @@ function key(p: Pkt): FlowKey {
 /** The conntrack step at PREROUTING / OUTPUT: find or create the entry; un-SNAT replies now. */
 function ctIn(ctx: WalkContext, w: Where, pkt: Pkt, iface: string | undefined): CtView {
   if (w.nsId !== 'host') return { direction: 'new' };
+  if (pkt.icmp) return ctRelated(ctx, w, pkt, iface);
   const table = ctx.ct(w.node);
   const m = conntrackLookup(table, key(pkt));
   if (!m) return { direction: 'new', entry: unconfirmedEntry(w.node, key(pkt)) };
@@ -59,9 +64,56 @@ function ctIn(ctx: WalkContext, w: Where, pkt: Pkt, iface: string | undefined): 
   return view;
 }
 
+/**
+ * An ICMP error at PREROUTING / OUTPUT (`icmp_error_message`): the header it quotes, inverted, is
+ * looked up like a packet; a match makes the error RELATED to that connection and NAT is undone on
+ * both the outer and the quoted header (`nf_nat_icmp_reply_translation`). An error made here about
+ * a packet this netns was handling carries that packet's conntrack even when it was never
+ * confirmed (`nf_ct_attach`, as for a REJECT). Otherwise the error is INVALID.
+ */
+function ctRelated(ctx: WalkContext, w: Where, pkt: Pkt, iface: string | undefined): CtView {
+  const q = pkt.icmp!.quoted;
+  const inverted: FlowKey = { proto: q.proto, src: q.dst, dst: q.src };
+  if (q.dport !== undefined) inverted.sport = q.dport;
+  if (q.sport !== undefined) inverted.dport = q.sport;
+  const m = conntrackLookup(ctx.ct(w.node), inverted);
+  if (!m) {
+    if (pkt.ctAttached === `${w.node}|${w.nsId}`) {
+      ctx.hop(at(w), 'conntrack', pkt, {}, `The ICMP ${icmpLabel(pkt.icmp!)} carries the conntrack entry of the packet it answers (never confirmed, since that packet went no further), so netfilter sees it as RELATED and the nat table leaves it alone.`, iface ? { iface } : {});
+      const quotedKey: FlowKey = { proto: q.proto, src: q.src, dst: q.dst };
+      if (q.sport !== undefined) quotedKey.sport = q.sport;
+      if (q.dport !== undefined) quotedKey.dport = q.dport;
+      return { direction: 'reply', related: true, entry: unconfirmedEntry(w.node, quotedKey) };
+    }
+    return { direction: 'new', invalid: true };
+  }
+  const e = m.entry;
+  const view: CtView = { direction: m.direction, entry: e, related: true };
+  const before = pkt.dst;
+  if (m.direction === 'reply' && e.status.includes('SNAT')) {
+    pkt.dst = e.orig.src;
+    q.src = e.orig.src;
+    if (e.orig.sport !== undefined) q.sport = e.orig.sport;
+  }
+  if (m.direction === 'reply' && e.status.includes('DNAT')) {
+    view.unDnat = { src: e.orig.dst };
+    if (e.orig.dport !== undefined) view.unDnat.sport = e.orig.dport;
+  }
+  const undid = before !== pkt.dst
+    ? `conntrack sends it back to ${pkt.dst}, the connection's real client, and rewrites the quoted header to match (un-SNAT)`
+    : view.unDnat
+      ? 'its source will be translated back to the address the client sent to on the way out'
+      : 'there is no address translation to undo';
+  ctx.hop(at(w), 'conntrack', pkt, { conntrack: formatConntrack(e) }, `The ICMP ${icmpLabel(pkt.icmp!)} quotes a packet of a tracked connection, so conntrack marks it RELATED: ${undid}.`, {
+    ...(iface ? { iface } : {}),
+    commands: [inNs(w, `conntrack -L -p ${q.proto} -d ${e.orig.dst}`)],
+  });
+  return view;
+}
+
 function ioFor(ct: CtView, extra: Partial<HookIo>): HookIo {
   const io: HookIo = {
-    ctState: ct.direction === 'new' ? 'NEW' : 'ESTABLISHED',
+    ctState: ct.related ? 'RELATED' : ct.invalid ? 'INVALID' : ct.direction === 'new' ? 'NEW' : 'ESTABLISHED',
     ctNat: { dnat: !!ct.entry?.status.includes('DNAT'), snat: !!ct.entry?.status.includes('SNAT') },
     ctDir: ct.direction === 'reply' ? 'REPLY' : 'ORIGINAL',
     ...extra,
@@ -106,6 +158,19 @@ function applySnat(ctx: WalkContext, w: Where, pkt: Pkt, nat: NatAction, out: Ro
 /** After the last hook (POSTROUTING or INPUT): un-DNAT a reply, or confirm a new entry. */
 function ctOut(ctx: WalkContext, w: Where, pkt: Pkt, ct: CtView, iface: string | undefined): void {
   if (!ct.entry) return;
+  if (ct.related) {
+    if (!ct.unDnat || !pkt.icmp) return;
+    const q = pkt.icmp.quoted;
+    const before = pkt.src;
+    pkt.src = ct.unDnat.src;
+    q.dst = ct.unDnat.src;
+    if (ct.unDnat.sport !== undefined) q.dport = ct.unDnat.sport;
+    ctx.hop(at(w), 'conntrack', pkt, { conntrack: formatConntrack(ct.entry) }, `Conntrack undoes the DNAT on the ICMP error too: it now comes from ${pkt.src} instead of ${before}, and quotes the packet as the client sent it (${q.src} → ${endpointOf(q.dst, q.dport)}).`, {
+      ...(iface ? { iface } : {}),
+      commands: [inNs(w, `conntrack -L -p ${q.proto} -s ${ct.entry.orig.src}`)],
+    });
+    return;
+  }
   if (ct.direction === 'reply' && ct.unDnat) {
     const before = flowText(pkt);
     pkt.src = ct.unDnat.src;
@@ -127,6 +192,8 @@ function ctOut(ctx: WalkContext, w: Where, pkt: Pkt, ct: CtView, iface: string |
   }
 }
 
+const endpointOf = (ip: string, port: number | undefined) => (port === undefined ? ip : `${ip}:${port}`);
+
 function routeCommand(w: Where, pkt: Pkt, iif?: string): string {
   return inNs(w, `ip route get ${pkt.dst}${iif ? ` from ${pkt.src} iif ${iif}` : ''}`);
 }
@@ -136,7 +203,7 @@ function unroutable(ctx: WalkContext, w: Where, pkt: Pkt, iface: string | undefi
     ...(iface ? { iface } : {}),
     commands: [routeCommand(w, pkt, local ? undefined : iface)],
   });
-  return { verdict: 'unroutable' };
+  return local ? { verdict: 'unroutable' } : { verdict: 'unroutable', icmpError: icmpErrorAbout(w, ICMP_DEST_UNREACH, 0, pkt) };
 }
 
 /** A route of type blackhole / unreachable / prohibit ends the packet here. */
@@ -148,7 +215,10 @@ function deadRoute(ctx: WalkContext, w: Where, pkt: Pkt, r: RouteResult, iface: 
     ...(iface ? { iface } : {}),
     commands: [routeCommand(w, pkt, iface)],
   });
-  return { verdict: t === 'blackhole' ? 'unroutable' : 'rejected' };
+  const out: Outcome = { verdict: t === 'blackhole' ? 'unroutable' : 'rejected' };
+  // A forwarded packet gets the error back (ip_error); a local sender just gets the errno.
+  if (t !== 'blackhole' && iface !== undefined) out.icmpError = icmpErrorAbout(w, ICMP_DEST_UNREACH, t === 'unreachable' ? 1 : 13, pkt);
+  return out;
 }
 
 function hookStop(ctx: WalkContext, w: Where, pkt: Pkt, res: HookOutcome, iface: string | undefined): Outcome {
@@ -157,7 +227,10 @@ function hookStop(ctx: WalkContext, w: Where, pkt: Pkt, res: HookOutcome, iface:
   if (res.verdict === 'REJECT') {
     const how = res.rejectWith ?? 'icmp-port-unreachable';
     ctx.hop(at(w), 'drop', pkt, { ...by, target: 'REJECT' }, `The packet is rejected: the sender gets ${how}${pkt.proto === 'tcp' && how === 'icmp-port-unreachable' ? ', which connect() reports as "Connection refused"' : ''}.`, iface ? { iface } : {});
-    return { verdict: 'rejected' };
+    const code = rejectCode(how);
+    // A rejected tunnel outer header would get its error outside the model's flow: not sent.
+    if (code === undefined || pkt.outer) return { verdict: 'rejected' };
+    return { verdict: 'rejected', icmpError: icmpErrorAbout(w, ICMP_DEST_UNREACH, code, pkt) };
   }
   ctx.hop(at(w), 'drop', pkt, { ...by, target: 'DROP' }, 'The packet is dropped silently: the sender sees a timeout.', iface ? { iface } : {});
   return { verdict: 'dropped' };
@@ -172,7 +245,8 @@ export function sendLocal(ctx: WalkContext, w: Where, pkt: Pkt): Outcome {
   const dead = deadRoute(ctx, w, pkt, r, undefined);
   if (dead) return dead;
   const srcNote = r.route.type === 'local' ? 'the destination is one of this netns\'s own addresses, so it stays on lo' : `it leaves through ${r.route.dev}${r.route.via ? ` towards ${r.route.via}` : ''}`;
-  ctx.hop(at(w), 'route', pkt, { route: r.text }, `The routing table picks "${r.text}": ${srcNote}, with source ${pkt.src}.`, {
+  const made = pkt.icmp ? `The kernel answers with ICMP ${icmpLabel(pkt.icmp)}, quoting the header of the packet it refused, and routes it back to ${pkt.dst}. ` : '';
+  ctx.hop(at(w), 'route', pkt, { route: r.text }, `${made}The routing table picks "${r.text}": ${srcNote}, with source ${pkt.src}.`, {
     ...(r.route.dev ? { iface: r.route.dev } : {}),
     commands: [routeCommand(w, pkt)],
   });
@@ -245,7 +319,7 @@ export function receive(ctx: WalkContext, w: Where, iface: string, pkt: Pkt): Ou
   }
   if (pkt.ttl <= 1) {
     ctx.hop(at(w), 'drop', pkt, { route: r.text }, 'The TTL would reach zero: the kernel drops the packet and sends ICMP time exceeded.', { iface });
-    return { verdict: 'dropped' };
+    return { verdict: 'dropped', icmpError: icmpErrorAbout(w, ICMP_TIME_EXCEEDED, 0, pkt) };
   }
   pkt.ttl -= 1;
   ctx.hop(at(w), 'route', pkt, { route: r.text }, `Routing decision: forward via "${r.text}"; ip_forward decrements the TTL to ${pkt.ttl}.`, {

@@ -33,6 +33,19 @@ export interface OuterHeader {
   vni?: number;
 }
 
+/**
+ * An ICMP error (destination unreachable, time exceeded). It quotes the header of the packet it is
+ * about, which is how conntrack ties it to that packet's connection (RELATED) and NATs it back.
+ */
+export interface IcmpError {
+  type: number;
+  code: number;
+  /** The kernel's name for it, as `iptables -p icmp --icmp-type` spells it (`port-unreachable`). */
+  name: string;
+  /** The offending packet's header, as quoted (translated back by conntrack along with the outer one). */
+  quoted: { src: IPv4; dst: IPv4; sport?: number; dport?: number; proto: L4Proto };
+}
+
 export interface PacketHeaders {
   src: IPv4;
   dst: IPv4;
@@ -41,6 +54,8 @@ export interface PacketHeaders {
   proto: L4Proto;
   ttl: number;
   outer?: OuterHeader;
+  /** Present on an ICMP error: its type and the header it quotes. */
+  icmp?: IcmpError;
 }
 
 export interface HopDetail {

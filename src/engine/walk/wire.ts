@@ -8,6 +8,7 @@ import { cidrContains } from '../net/ipv4';
 import type { Interface } from '../dataplane/types';
 import { at, endpointText, inNs, type Outcome, type Pkt, type WalkContext, type Where } from './context';
 import { arriveOnNode } from './link';
+import { ICMP_DEST_UNREACH, icmpErrorAbout, icmpLabel, socketReport } from './icmp';
 
 const WIRE = { node: null, netns: 'wire' } as const;
 const EXTERNAL = { node: null, netns: 'external' } as const;
@@ -29,7 +30,9 @@ function decTtl(pkt: Pkt): void {
 }
 
 function deliverExternal(ctx: WalkContext, pkt: Pkt): Outcome {
-  const explain = ctx.replying
+  const explain = ctx.replying === 'icmp-error' && pkt.icmp
+    ? `The ICMP ${icmpLabel(pkt.icmp)} from ${pkt.src} reaches the client ${pkt.dst}: ${socketReport(pkt.icmp, pkt.icmp.quoted.proto)}.`
+    : ctx.replying
     ? `The ${ctx.replying === 'rst' ? 'RST' : 'reply'} reaches the client ${pkt.dst}, which sees it coming from ${endpointText(pkt.src, pkt.sport)}${ctx.replying === 'rst' ? ': "Connection refused"' : ''}.`
     : `The host ${pkt.dst} outside the cluster receives the packet and sees it coming from ${endpointText(pkt.src, pkt.sport)}.`;
   ctx.hop(EXTERNAL, 'deliver', pkt, {}, explain, {});
@@ -67,8 +70,8 @@ export function wireFromNode(ctx: WalkContext, w: Where, dev: Interface, nexthop
     return arriveOnNode(ctx, far, pkt);
   }
   if (clusterOnly(ctx, target)) {
-    ctx.hop(WIRE, 'drop', pkt, {}, `The router ${nexthop} has no route for ${target}: pod and service addresses are not advertised to the underlay.`, {});
-    return { verdict: 'unroutable' };
+    ctx.hop(WIRE, 'drop', pkt, {}, `The router ${nexthop} has no route for ${target}: pod and service addresses are not advertised to the underlay, so it answers ICMP net unreachable.`, {});
+    return { verdict: 'unroutable', icmpError: icmpErrorAbout({ router: nexthop, node: w.node }, ICMP_DEST_UNREACH, 0, pkt) };
   }
   ctx.hop(WIRE, 'wire', pkt, { lines: [`${w.node} ${dev.name} → router ${nexthop} → ${target}`] }, `The frame goes to the router ${nexthop}, which forwards it out of the cluster's network towards ${target}.`, {
     commands: [inNs(w, `tcpdump -ni ${dev.name} host ${target}`)],
@@ -90,4 +93,23 @@ export function sendFromExternal(ctx: WalkContext, client: string, pkt: Pkt, ent
     commands: [inNs(node, `tcpdump -ni eth0 host ${client}`)],
   });
   return arriveOnNode(ctx, node, pkt);
+}
+
+/** The underlay router sends `pkt` (an ICMP error it made) back towards its destination. */
+export function sendFromRouter(ctx: WalkContext, router: string, pkt: Pkt): Outcome {
+  pkt.src = router;
+  const what = pkt.icmp ? `ICMP ${icmpLabel(pkt.icmp)}` : 'a packet';
+  ctx.hop(WIRE, 'route', pkt, {}, `The router ${router} answers with ${what} to ${pkt.dst}, the source of the packet it could not forward, quoting that packet's header.`, {});
+  const node = nodeByIp(ctx, pkt.dst);
+  if (node) {
+    ctx.hop(WIRE, 'wire', pkt, { lines: [`router ${router} → ${node.node} eth0`] }, `The error crosses the underlay to ${node.node} (${pkt.dst}).`, {
+      commands: [inNs(node, `tcpdump -ni eth0 icmp`)],
+    });
+    return arriveOnNode(ctx, node, pkt);
+  }
+  if (clusterOnly(ctx, pkt.dst)) {
+    ctx.hop(WIRE, 'drop', pkt, {}, `The router has no route back to ${pkt.dst} either, so the error is lost: the sender only sees a timeout.`, {});
+    return { verdict: 'dropped' };
+  }
+  return deliverExternal(ctx, pkt);
 }

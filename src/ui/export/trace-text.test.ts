@@ -55,6 +55,16 @@ describe('trace Markdown export', () => {
   });
 });
 
+describe('trace Markdown export of a refused connection', () => {
+  it('titles the reply with the ICMP error and shows its type in the packet column', () => {
+    const trace = runTrace(buildModel(readFileSync(new URL('../../presets/no-endpoints.yaml', import.meta.url), 'utf8')), { from: 'pod/default/client', to: 'svc/default/orders' }) as Trace;
+    const md = traceMarkdown(trace, { from: 'pod/default/client', to: 'svc/default/orders', proto: 'tcp', port: 80 });
+    expect(md).toContain('**Rejected**.');
+    expect(md).toContain('## Reply: ICMP port-unreachable');
+    expect(md).toMatch(/\| `192\.168\.10\.101 → 172\.16\.0\.\d+ ICMP port-unreachable` \|/);
+  });
+});
+
 describe('animation timeline', () => {
   it('follows the app: 900 ms per hop, the packet travels for 70% of it, then rests', () => {
     const frames = animationFrames(3, 90);

@@ -52,7 +52,8 @@ export interface TraceTitle {
 
 export function traceMarkdown(trace: Trace, s: TraceTitle): string {
   const lines = [`# PacketWalk trace: ${s.from} → ${s.to} (${s.proto.toUpperCase()}${s.port !== null ? ` ${s.port}` : ''})`, '', outcome(trace), '', ...table(trace)];
-  if (trace.reply) lines.push('', '## Reply', '', outcome(trace.reply), '', ...table(trace.reply));
+  const icmp = trace.reply?.hops[0]?.packet.icmp;
+  if (trace.reply) lines.push('', icmp ? `## Reply: ICMP ${icmp.name}` : '## Reply', '', outcome(trace.reply), '', ...table(trace.reply));
   if (trace.dns?.length) {
     lines.push('', '## DNS queries', '', '| Name | Type | Answer | Server |', '|---|---|---|---|');
     for (const q of trace.dns) lines.push(`| ${cell(q.name, true)} | ${q.type} | ${cell(q.answers.length ? q.answers.join(', ') : q.rcode)} | ${cell(q.server ?? '')} |`);
