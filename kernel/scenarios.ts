@@ -124,7 +124,9 @@ kind: Service
 metadata: { name: wrong-port, namespace: default }
 spec:
   selector: { app: web }
-  ports: [{ name: http, port: 80, targetPort: 8081 }]
+  ports:
+    - { name: http, port: 80, targetPort: 8081 }
+    - { name: echo, port: 90, targetPort: 9091, protocol: UDP }
 `;
 }
 
@@ -155,6 +157,8 @@ export const PROBES: ProbeCase[] = [
   { id: 'pod → outside (upstream resolver), UDP', scenario: 8, from: 'pod/default/client', to: `${UPSTREAM_DNS}:53`, proto: 'udp' },
   { id: 'pod → Service without endpoints, TCP', scenario: 11, from: 'pod/default/client', to: 'svc/default/empty:http', proto: 'tcp' },
   { id: 'pod → Service with a wrong targetPort, TCP', scenario: 11, from: 'pod/default/client', to: 'svc/default/wrong-port:http', proto: 'tcp' },
+  // The endpoint's kernel answers ICMP port unreachable; conntrack un-DNATs it back to the cluster IP.
+  { id: 'pod → Service with a wrong targetPort, UDP', scenario: 11, from: 'pod/default/client', to: 'svc/default/wrong-port:echo', proto: 'udp' },
 ];
 
 export interface DnsProbeCase {

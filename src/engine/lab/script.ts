@@ -72,6 +72,14 @@ pw_ipv4_only() {
   fi
 }
 
+# A bridge joins 224.0.0.106 (multicast router discovery) when it comes up, and the kernel reports
+# it with IGMP: packets no probe sent, which would move rule counters. Link-local reports off.
+pw_quiet_igmp() {
+  if ip netns exec "$1" test -e /proc/sys/net/ipv4/igmp_link_local_mcast_reports; then
+    pw_sysctl "$1" net/ipv4/igmp_link_local_mcast_reports 0
+  fi
+}
+
 pw_resolv() {
   if [ ! -d /etc/netns ]; then mkdir -p /etc/netns && touch /etc/netns/${RESOLV_MARKER}; fi
   mkdir -p "/etc/netns/$1"
@@ -91,7 +99,8 @@ function header(cluster: Cluster, layout: LabLayout, notes: string[]): ScriptLin
       `  bash lab.sh down   remove every namespace, link, rule and file below`,
       `Only namespaces are created in the host's root netns; nothing is connected to it, and no`,
       `packet leaves the lab. Per-netns resolv.conf files go to /etc/netns/<netns>/ (used by`,
-      `'ip netns exec'), and 'down' removes them. IPv6 is off in every lab netns (the model is IPv4).`,
+      `'ip netns exec'), and 'down' removes them. IPv6 is off in every lab netns (the model is IPv4),`,
+      `and so are IGMP reports of link-local groups (a bridge's own 224.0.0.106 membership).`,
       ``,
       `netns                                     holds`,
     ].join('\n'),
@@ -120,7 +129,7 @@ export function labScript(cluster: Cluster, dataplane: Dataplane, opts: LabOptio
   up.add('pw_need ip "apt-get install iproute2"', 'pw_need iptables-restore "apt-get install iptables"');
   up.add('trap \'pw_note "up failed at line $LINENO: $BASH_COMMAND (bash lab.sh down removes the half-built lab)"\' ERR');
   for (const ns of layout.allNetns) up.add(`ip netns add ${ns}`);
-  up.add('for ns in "${PW_NETNS[@]}"; do pw_ipv4_only "$ns"; done');
+  up.add('for ns in "${PW_NETNS[@]}"; do pw_ipv4_only "$ns"; pw_quiet_igmp "$ns"; done');
   up.add('pw_probe');
   up.blank().indented(underlayCommands(layout), '');
 
