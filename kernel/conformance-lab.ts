@@ -243,6 +243,7 @@ export class ConformanceLab {
       lab.exec(layout.wire.netns, ['ip', 'route', 'replace', `${sent.dst}/32`, 'via', via]);
     }
     await this.arrivals(false);
+    this.forgetConnections();
     const before = snapshot(lab, layout.nodes);
     const out = this.send(netns, p.proto, sent.dst, sent.dport);
     const got = await this.arrivals(out.result === 'connected' || out.result === 'replied');
@@ -282,9 +283,20 @@ export class ConformanceLab {
     return this.record(p.id, { kernel: out.result, receiver: receiver?.who ?? null, peer: receiver?.peer || null, trace: trace.verdict, disagreements }, [], trace);
   }
 
+  /**
+   * A trace starts from empty conntrack tables; the lab's must be too. Entries an earlier probe
+   * left would make a later packet ESTABLISHED: a VXLAN outer flow's source port is a hash of the
+   * inner addresses and protocol only for ICMP, so a port-unreachable error rides the outer flow
+   * an earlier ping's echo reply opened between the same pods, and skips nat.
+   */
+  private forgetConnections(): void {
+    for (const n of this.layout.nodes) this.lab.exec(n.netns, ['conntrack', '-F']);
+  }
+
   private async dnsProbe(id: string, from: string, name: string, req: TraceRequest): Promise<Disagreement[]> {
     const trace = runTrace(this.model, req);
     await this.arrivals(false);
+    this.forgetConnections();
     this.dns.mark();
     const kernel = lookup(this.lab, this.sourceNetns(trace, from), name, this.py);
     await sleep(100);
