@@ -146,7 +146,9 @@ export async function layoutTopology(t: Topology, elk: ElkLayoutFn, aspect = 1.6
     const candidate = packRows(limit);
     const w = Math.max(...candidate.map((r) => r.reduce((acc, i) => acc + sizes[i]!.w + GAP, 0))) + 200;
     const h = candidate.reduce((acc, r) => acc + Math.max(...r.map((i) => sizes[i]!.h)) + BUS_GAP + ROW_GAP, 0) + 260;
-    const scale = Math.min(a / w, 1 / h);
+    // Another row costs readability (a packet between rows goes round the trunk): it has to make
+    // the picture a quarter larger to be worth it.
+    const scale = Math.min(a / w, 1 / h) / (candidate.length > 1 ? 1.25 : 1);
     if (scale > best * 1.02) {
       best = scale;
       rows = candidate;

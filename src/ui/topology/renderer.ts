@@ -53,12 +53,16 @@ export function createTopologyRenderer(svgEl: SVGSVGElement, options: { progress
   const scene: G = viewport.append('g');
   const pathLayer = viewport.append('path').attr('class', 'path').attr('aria-hidden', 'true');
   const packet: G = viewport.append('g').attr('class', 'packet').attr('aria-hidden', 'true').style('display', 'none');
-  const outer = packet.append('g').attr('class', 'outer-wrap');
+  // The header tag sits to the right of the packet, or to its left near the picture's right edge.
+  const tag = packet.append('g');
+  const outer = tag.append('g').attr('class', 'outer-wrap');
   const outerRect = outer.append('rect').attr('class', 'outer').attr('rx', 7);
   const outerText = outer.append('text').attr('class', 'outer-label');
-  const body = packet.append('rect').attr('class', 'body').attr('rx', 5);
-  const label = packet.append('text');
+  const body = tag.append('rect').attr('class', 'body').attr('rx', 5);
+  const label = tag.append('text');
   packet.append('circle').attr('r', 6).attr('class', 'body');
+  let tagRight = 0;
+  let tagShift = 0;
 
   let topology: Topology | null = null;
   let layout: TopologyLayout | null = null;
@@ -74,6 +78,11 @@ export function createTopologyRenderer(svgEl: SVGSVGElement, options: { progress
 
   function placePacket(p: Pt): void {
     packet.attr('transform', `translate(${p[0]},${p[1]})`);
+    const shift = layout && p[0] + tagRight > layout.width - 4 ? -(tagRight + 10) : 0;
+    if (shift !== tagShift) {
+      tagShift = shift;
+      tag.attr('transform', shift ? `translate(${shift},0)` : null);
+    }
   }
 
   /** Header label for a hop: inner header, and the outer header when encapsulated. */
@@ -89,12 +98,14 @@ export function createTopologyRenderer(svgEl: SVGSVGElement, options: { progress
     label.classed('changed', Boolean(changed && hop.kind === 'nat'));
     const w = (label.node()?.getComputedTextLength() ?? 200) + 16;
     body.attr('x', 10).attr('y', -34).attr('width', w).attr('height', 24);
+    tagRight = 10 + w;
     const o = outerLine(hop.packet);
     outer.style('display', o ? 'inline' : 'none');
     if (o) {
       outerText.text(o).attr('x', 14).attr('y', -42);
       const ow = Math.max(w, (outerText.node()?.getComputedTextLength() ?? 0) + 12) + 8;
       outerRect.attr('x', 6).attr('y', -58).attr('width', ow).attr('height', 52);
+      tagRight = Math.max(tagRight, 6 + ow);
     }
   }
 
