@@ -47,6 +47,26 @@ test.describe('PacketWalk app', () => {
     expect(await app.currentSeq()).toBe((await app.hopItems().count()) - 1);
   });
 
+  test('a refused connection plays the ICMP error back to the client on the reply path', async ({ page }) => {
+    const app = new AppPage(page);
+    await app.openFresh();
+    await app.waitForTrace();
+    await app.choosePreset('Failure: Service without endpoints');
+    await expect(page.locator('.verdict')).toHaveText('Rejected');
+    const reply = page.getByRole('button', { name: 'Reply path' });
+    await reply.click();
+    await expect(reply).toHaveAttribute('aria-pressed', 'true');
+    await expect(page.locator('.verdict')).toHaveText('ICMP error returned');
+    if (await app.pause.isVisible()) await app.pause.click();
+    await page.keyboard.press('Home');
+    // The node makes the error: its header line names the ICMP type, the inspector the quoted packet.
+    await expect(app.hopItems().first()).toContainText('ICMP port unreachable');
+    await expect(app.inspector.getByRole('row', { name: /^icmp/ })).toContainText('port-unreachable (3/3) about 172.16.0.66:');
+    await page.keyboard.press('End');
+    await expect(app.currentHop).toContainText('Connection refused');
+    await expect(app.inspector).toContainText('deliver');
+  });
+
   test('an invalid edit shows a marker and keeps the last graph', async ({ page }) => {
     const app = new AppPage(page);
     await app.openFresh();
