@@ -126,6 +126,10 @@ describe('scenario 11: failures', () => {
     expect(t.verdict).toBe('rejected');
     expect(t.dns?.[0]).toMatchObject({ name: 'web.default.svc.cluster.local', rcode: 'TIMEOUT', answers: [] });
     expect(t.hops.find((h) => h.detail.target === 'REJECT')?.detail.rule).toContain('kube-system/kube-dns:dns has no endpoints');
+    // The REJECT's port unreachable reaches the resolver's socket (glibc then gives up on the server).
+    const back = t.hops[t.hops.length - 1]!;
+    expect(back).toMatchObject({ kind: 'deliver', netns: 'pod:default/client', packet: { proto: 'icmp', icmp: { name: 'port-unreachable', quoted: { dst: '10.96.0.10', dport: 53, proto: 'udp' } } } });
+    expect(back.explain).toContain('"Connection refused"');
   });
 
   it('wrong targetPort: DNAT to :8080 where nothing listens; the pod answers with a RST', () => {

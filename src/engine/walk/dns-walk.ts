@@ -9,7 +9,7 @@
 import type { ResolvConf } from '../dataplane/types';
 import { CoreDnsServer, Resolver, upstreamStandIn, type DnsAnswer, type DnsQuestion } from '../dns';
 import { at, type Outcome, type Pkt, type WalkContext, type Where } from './context';
-import { ephemeralPort, finishTrace, sendReply, type Source } from './scenario';
+import { ephemeralPort, finishTrace, sendIcmpError, sendReply, type Source } from './scenario';
 import { sendLocal } from './stack';
 import type { DnsQueryRecord, Hop, L4Proto, Trace, TraceRequest, Verdict } from './types';
 
@@ -81,6 +81,8 @@ export function traceDns(ctx: WalkContext, src: Source, ep: { name: string; port
       const out: Outcome = sendLocal(ctx, client, pkt);
       if (out.verdict !== 'delivered' || !out.at || 'external' in out.at) {
         firstFailure = out.verdict === 'delivered' ? 'timeout' : out.verdict;
+        // A refused query comes back as an ICMP error: the resolver's socket fails at once.
+        if (out.icmpError) appendPath(ctx, sendIcmpError(ctx, out.icmpError).hops);
         return record({ rcode: 'TIMEOUT', answers: [] });
       }
       const arrived = ctx.hops[ctx.hops.length - 1]!.packet;
