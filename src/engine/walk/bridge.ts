@@ -45,7 +45,7 @@ export function intoBridge(ctx: WalkContext, w: Where, port: Interface, pkt: Pkt
       iface: bridge.name,
       commands: [inNs(w, `bridge fdb show br ${bridge.name}`)],
     });
-    return receive(ctx, w, bridge.name, pkt);
+    return receive(ctx, w, bridge.name, pkt, port.name);
   }
   const target = portFor(ctx, w, bridge, l2dst);
   if (target) return toPort(ctx, w, bridge, port.name, target, pkt);
@@ -74,6 +74,23 @@ export function bridgeForward(ctx: WalkContext, w: Where, bridge: Interface, nex
   if (ifaceOf(w, 'vethwe-bridge')) return weaveFastdp(ctx, w, pkt);
   ctx.hop(at(w), 'drop', pkt, {}, `No port of ${bridge.name} answers ARP for ${nexthop}: the kernel reports "No route to host".`, { iface: bridge.name });
   return { verdict: 'unroutable' };
+}
+
+/** The port a bridge sends a frame for `ip` out of: the pod's veth, or Weave's way to the other peers. */
+export function bridgeExit(ctx: WalkContext, w: Where, bridgeName: string, ip: string): string | undefined {
+  const bridge = ifaceOf(w, bridgeName);
+  if (!bridge) return undefined;
+  const target = portFor(ctx, w, bridge, ip);
+  if (target) return target.port.name;
+  return ifaceOf(w, 'vethwe-bridge') && weaveOwner(ctx, ip) ? 'vethwe-bridge' : undefined;
+}
+
+/** A frame br_netfilter has already passed through FORWARD/POSTROUTING leaves the bridge (`bridgeExit`'s port). */
+export function leaveBridge(ctx: WalkContext, w: Where, bridgeName: string, ip: string, pkt: Pkt): Outcome {
+  const bridge = ifaceOf(w, bridgeName)!;
+  const target = portFor(ctx, w, bridge, ip);
+  if (target) return toPort(ctx, w, bridge, undefined, target, pkt);
+  return weaveFastdp(ctx, w, pkt);
 }
 
 /**
@@ -108,7 +125,7 @@ export function weaveDeliver(ctx: WalkContext, w: Where, pkt: Pkt): Outcome {
   const bridge = ifaceOf(w, 'weave');
   if (bridge?.addresses.some((a) => a.ip === pkt.dst)) {
     ctx.hop(at(w), 'bridge', pkt, { neighbour: `${bridge.mac} dev weave self permanent` }, `The frame is for the weave bridge's own address ${pkt.dst}, so it goes up to the host's IP stack.`, { iface: 'weave' });
-    return receive(ctx, w, 'weave', pkt);
+    return receive(ctx, w, 'weave', pkt, 'vethwe-bridge');
   }
   const target = bridge && portFor(ctx, w, bridge, pkt.dst);
   if (!bridge || !target) {

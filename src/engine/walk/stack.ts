@@ -11,6 +11,7 @@ import { runHook, type HookIo, type HookOutcome } from './hooks';
 import { transmit } from './link';
 import { lookupRoute, masqueradeSource, type RouteResult } from './routing';
 import { deliver } from './socket';
+import { bridgeExit, leaveBridge } from './bridge';
 import { ICMP_DEST_UNREACH, ICMP_TIME_EXCEEDED, icmpErrorAbout, icmpLabel, rejectCode } from './icmp';
 
 /** Conntrack as seen by one packet inside one host netns. */
@@ -292,8 +293,8 @@ function inputAndDeliver(ctx: WalkContext, w: Where, pkt: Pkt, ct: CtView, iface
   return deliver(ctx, w, pkt, iface);
 }
 
-/** A packet arriving on `iface` of netns `w`. */
-export function receive(ctx: WalkContext, w: Where, iface: string, pkt: Pkt): Outcome {
+/** A packet arriving on `iface` of netns `w` (`fromPort`: the bridge port it entered `iface` through). */
+export function receive(ctx: WalkContext, w: Where, iface: string, pkt: Pkt, fromPort?: string): Outcome {
   if (ctx.exhausted) {
     ctx.hop(at(w), 'drop', pkt, {}, 'The walk stopped: too many hops, the modelled routes loop.', { iface });
     return { verdict: 'dropped' };
@@ -301,6 +302,7 @@ export function receive(ctx: WalkContext, w: Where, iface: string, pkt: Pkt): Ou
   const ct = ctIn(ctx, w, pkt, iface);
   const pre = runHook(ctx, w, 'PREROUTING', pkt, ioFor(ct, { inIface: iface }));
   if (pre.verdict !== 'ACCEPT') return hookStop(ctx, w, pkt, pre, iface);
+  const dstBefore = pkt.dst;
   if (pre.nat && (pre.nat.kind === 'DNAT' || pre.nat.kind === 'REDIRECT')) applyDnat(ctx, w, pkt, pre.nat, iface);
   const r = lookupRoute(w.ns, pkt.dst);
   if (!r) return unroutable(ctx, w, pkt, iface, false);
@@ -311,6 +313,7 @@ export function receive(ctx: WalkContext, w: Where, iface: string, pkt: Pkt): Ou
     });
     return inputAndDeliver(ctx, w, pkt, ct, iface);
   }
+  if (fromPort && pkt.dst !== dstBefore && r.route.dev === iface) return bridgedDnat(ctx, w, iface, fromPort, pkt, ct, r);
   const dead = deadRoute(ctx, w, pkt, r, iface);
   if (dead) return dead;
   if (w.ns.sysctls['net.ipv4.ip_forward'] !== '1') {
@@ -329,6 +332,32 @@ export function receive(ctx: WalkContext, w: Where, iface: string, pkt: Pkt): Ou
   const fwd = runHook(ctx, w, 'FORWARD', pkt, ioFor(ct, { inIface: iface, ...(r.route.dev ? { outIface: r.route.dev } : {}) }));
   if (fwd.verdict !== 'ACCEPT') return hookStop(ctx, w, pkt, fwd, iface);
   return postroutingAndTransmit(ctx, w, pkt, ct, r);
+}
+
+/**
+ * br_netfilter's bridged DNAT (`br_nf_pre_routing_finish`): a frame that came in through a port of
+ * a bridge, addressed to the bridge, and was DNATed to an address that same bridge reaches, is
+ * bridged back out rather than routed: no TTL decrement, and FORWARD and POSTROUTING see the
+ * bridge ports (`-m physdev --physdev-is-bridged`). A pod → ClusterIP → pod on the same cni0, or
+ * on another Weave peer, goes this way.
+ */
+function bridgedDnat(ctx: WalkContext, w: Where, bridge: string, inPort: string, pkt: Pkt, ct: CtView, r: RouteResult): Outcome {
+  const out = bridgeExit(ctx, w, bridge, r.nexthop);
+  if (!out) {
+    ctx.hop(at(w), 'drop', pkt, { route: r.text }, `No port of ${bridge} answers ARP for ${r.nexthop}: the kernel reports "No route to host".`, { iface: bridge });
+    return { verdict: 'unroutable' };
+  }
+  ctx.hop(at(w), 'bridge', pkt, { route: r.text, lines: [`physdev in ${inPort} → out ${out}`] }, `After DNAT, ${pkt.dst} is reached through ${bridge} itself ("${r.text}"), so br_netfilter bridges the frame from ${inPort} straight to ${out} instead of routing it: the TTL stays ${pkt.ttl}, and FORWARD sees the bridge ports.`, {
+    iface: bridge,
+    commands: [inNs(w, `bridge fdb show br ${bridge}`), inNs(w, 'sysctl net.bridge.bridge-nf-call-iptables')],
+  });
+  const fwd = runHook(ctx, w, 'FORWARD', pkt, ioFor(ct, { inIface: bridge, outIface: bridge, physdev: { in: inPort, out } }));
+  if (fwd.verdict !== 'ACCEPT') return hookStop(ctx, w, pkt, fwd, bridge);
+  const post = runHook(ctx, w, 'POSTROUTING', pkt, ioFor(ct, { outIface: bridge, physdev: { in: inPort, out } }));
+  if (post.verdict !== 'ACCEPT') return hookStop(ctx, w, pkt, post, bridge);
+  if (post.nat && (post.nat.kind === 'SNAT' || post.nat.kind === 'MASQUERADE')) applySnat(ctx, w, pkt, post.nat, r);
+  ctOut(ctx, w, pkt, ct, bridge);
+  return leaveBridge(ctx, w, bridge, r.nexthop, pkt);
 }
 
 /**
