@@ -32,7 +32,7 @@ export const CNI_CASES: CniCase[] = [
     profile: 'cni: weave',
     podCIDR: '10.32.0.0/12',
     notKernelChecked:
-      'the lab stands a Linux bridge and a flooding VXLAN device in for the Open vSwitch datapath: floods (ARP, unknown unicast) reach every node, and a pod → ClusterIP packet DNATed to another node crosses the stand-in as a bridged frame (WEAVE-NPC physdev-out vethwe-bridge), so 20 of 22 probes agree (run with the reason removed, 2026-12-07)',
+      'the lab stands a Linux bridge and a flooding VXLAN device in for the Open vSwitch datapath: floods (ARP, unknown unicast) reach every node and move counters on nodes a trace never visits: 21 of 22 probes agree (run with the reason removed, 2026-12-07), the other one by such floods only',
   },
   { id: 'bridge', cni: 'bridge', profile: 'cni: bridge', podCIDR: '10.244.0.0/16' },
 ];
