@@ -187,6 +187,20 @@ test.describe('PacketWalk app', () => {
     await expect(page.locator('.monaco-editor .view-lines')).toContainText('note to self');
   });
 
+  test('a reload keeps the endpoints the user picked after a preset', async ({ page }) => {
+    const app = new AppPage(page);
+    await app.openFresh();
+    await app.waitForTrace();
+    const dns = (await app.to.locator('option', { hasText: 'kube-dns' }).first().getAttribute('value'))!;
+    expect(dns).toMatch(/^svc\/kube-system\/kube-dns/);
+    await app.to.selectOption(dns);
+    await expect.poll(() => page.evaluate(() => window.__packetwalk?.store.getState().scenario.to)).toBe(dns);
+    await page.waitForTimeout(600); // the autosave debounce
+    await page.reload();
+    await app.waitForTrace();
+    await expect(app.to).toHaveValue(dns);
+  });
+
   test('the engine also runs on the main thread', async ({ page }) => {
     const app = new AppPage(page);
     await app.openFresh('?engine=main');

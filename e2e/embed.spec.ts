@@ -4,10 +4,11 @@ import { expect, test, type Page } from '@playwright/test';
 import { AppPage } from './pages/app';
 
 /** The iframe snippet's address, as a user copies it from the Share dialog. */
-async function embedSrc(page: Page): Promise<string> {
+async function embedSrc(page: Page, preset?: string): Promise<string> {
   const app = new AppPage(page);
   await app.openFresh();
   await app.waitForTrace();
+  if (preset) await app.choosePreset(preset);
   hopCount = await app.hopItems().count();
   await page.getByRole('button', { name: 'Share', exact: true }).click();
   const code = page.getByRole('dialog', { name: 'Share' }).getByRole('textbox', { name: 'Embed code' });
@@ -50,6 +51,19 @@ test.describe('embed', () => {
     await expect(embed.getByText(`2/${hopCount}`)).toBeVisible();
     await embed.getByRole('button', { name: 'Play' }).click();
     await expect(embed.getByRole('button', { name: 'Pause' })).toBeVisible();
+    await context.close();
+  });
+
+  test('draws the same picture as the app: the outside client of a NodePort trace has its box', async ({ page, browser }) => {
+    const src = await embedSrc(page, 'External → NodePort on a node without the endpoint');
+    const appCurrent = await new AppPage(page).graphCurrent();
+    expect(appCurrent).toBe('ext:203.0.113.50');
+    const context = await browser.newContext({ viewport: { width: 800, height: 450 } });
+    const embed = await context.newPage();
+    await embed.goto(src.replace('autoplay=1', 'autoplay=0'));
+    await expect(embed.locator('html[data-ready="true"]')).toHaveCount(1, { timeout: 15_000 });
+    await expect(embed.locator('svg .topo [data-id="ext:203.0.113.50"]')).toHaveCount(1);
+    expect(await embed.locator('svg .topo .current[data-id]').first().getAttribute('data-id')).toBe(appCurrent);
     await context.close();
   });
 

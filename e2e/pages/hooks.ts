@@ -8,6 +8,7 @@ interface StoreSnapshot {
   trace: { hops: unknown[] } | null;
   tracing: boolean;
   build: { status: string };
+  scenario: { from: string; to: string };
 }
 
 declare global {

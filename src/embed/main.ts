@@ -133,7 +133,7 @@ async function load(fragment: string, initial: boolean): Promise<void> {
   scene = built.value;
   document.documentElement.dataset.theme = theme;
   reply = state.direction === 'reply' && scene.trace.reply !== undefined;
-  if (!early) renderer.setModel(scene.topology, scene.layout);
+  if (!early || scene.topology !== cluster.value.topology) renderer.setModel(scene.topology, scene.layout);
   renderer.setTrace({ hops: hops(), places: reply ? scene.replyPlaces : scene.places, verdict: verdict(), reply });
   hop = -1;
   show(initial && options.step !== null ? options.step - 1 : state.hop, false);

@@ -5,7 +5,7 @@
  * Two steps, so the picture can be painted while the (longer) trace runs.
  */
 import { buildModel, runTrace, type EngineModel } from '../engine';
-import { deriveTopology, placeHops } from '../engine/topology';
+import { deriveTopology, tracePicture } from '../engine/topology';
 import type { HopPlace, Topology } from '../engine/topology/types';
 import type { Trace } from '../engine/walk/types';
 import type { ShareState } from '../share/state';
@@ -44,10 +44,9 @@ export function sceneOf(cluster: EmbedCluster, state: ShareState): Built<EmbedSc
   try {
     const trace = runTrace(cluster.model, { from, to, proto, ...(port !== null ? { port } : {}), ...(seed !== undefined ? { seed } : {}), ...(pick ? { pick } : {}) });
     if ('error' in trace) return { ok: false, message: trace.error };
-    return {
-      ok: true,
-      value: { ...cluster, trace, places: placeHops(cluster.topology, trace.hops), replyPlaces: trace.reply ? placeHops(cluster.topology, trace.reply.hops) : [] },
-    };
+    // The app drew (and laid out) this picture: the trace's outside hosts, a big cluster's focus.
+    const pic = tracePicture(cluster.model.cluster, cluster.model.dataplane, cluster.topology, trace);
+    return { ok: true, value: { ...cluster, topology: pic.shown, trace, places: pic.places, replyPlaces: pic.replyPlaces } };
   } catch (e) {
     return { ok: false, message: `The engine failed on this trace: ${why(e)}` };
   }

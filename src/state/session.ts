@@ -220,6 +220,8 @@ export function startSession(options: SessionOptions): Session {
     if (options.initial) {
       store.setState({ ...options.initial, presetId: null });
     } else if (saved?.text) {
+      // The saved scenario is the user's last choice, even when a preset brought the text.
+      lastPresetBuilt = saved.presetId ?? null;
       store.setState({
         text: saved.text,
         presetId: saved.presetId ?? null,

@@ -4,8 +4,8 @@
  */
 import { buildModel, runTrace, type EngineModel } from '../engine';
 import type { Problem } from '../engine/problems';
-import { deriveTopology, focusTopology, placeHops, scenarioEndpoints } from '../engine/topology';
-import type { ElementId, HopPlace, ScenarioEndpoint, Topology } from '../engine/topology/types';
+import { deriveTopology, focusTopology, placeHops, scenarioEndpoints, tracePicture } from '../engine/topology';
+import type { ScenarioEndpoint, Topology } from '../engine/topology/types';
 import type { Trace } from '../engine/walk/types';
 import type { BuildResult, EngineRequest, EngineResponse, TraceResult } from './protocol';
 import { printViews } from './views';
@@ -27,16 +27,6 @@ interface GoodModel {
   /** What is drawn: the whole topology, or a big cluster's focus on the last trace. */
   shown: Topology;
   endpoints: ScenarioEndpoint[];
-}
-
-/** The elements a trace's hops are placed on, and the Services they address: always drawn. */
-function placed(places: HopPlace[]): Set<ElementId> {
-  const keep = new Set<ElementId>();
-  for (const p of places) {
-    keep.add(p.at);
-    if (p.service) keep.add(p.service);
-  }
-  return keep;
 }
 
 export interface EngineHost {
@@ -102,25 +92,11 @@ export function createEngineHost(clock: Clock, devFixture?: DevFixture): EngineH
       const out = runTrace(good.model, req);
       if ('error' in out) return { trace: null, error: out.error, places: [], replyPlaces: [], ms: clock() - t0 };
       lastTrace = out;
-      // Off-cluster hosts this trace talks to get their own box (an egress target, a NodePort client).
-      // Cluster addresses are not outside hosts (a node's address is the source of a masqueraded
-      // packet that an outside host receives, e.g. CoreDNS forwarding upstream).
-      const all = good.topology;
-      const known = new Set([...all.externals.map((e) => e.ip), ...all.nodes.map((n) => n.ip), ...all.pods.map((p) => p.ip), ...all.services.flatMap((s) => [s.clusterIP, ...s.loadBalancerIPs, ...s.externalIPs])]);
-      const extra = new Set<string>();
-      for (const hop of [...out.hops, ...(out.reply?.hops ?? [])]) {
-        if (hop.netns !== 'external') continue;
-        const ip = hop.kind === 'deliver' || hop.kind === 'drop' ? hop.packet.dst : hop.packet.src;
-        if (!known.has(ip)) extra.add(ip);
-      }
-      if (extra.size > 0 && good.model) good = { ...good, topology: deriveTopology(good.model.cluster, good.model.dataplane, [...extra].sort()) };
-      const t = good.topology;
-      const places = placeHops(t, out.hops);
-      const replyPlaces = out.reply ? placeHops(t, out.reply.hops) : [];
+      const pic = tracePicture(good.model.cluster, good.model.dataplane, good.topology, out);
       // A new picture only when it differs: extra hosts, or a big cluster's focus moving.
-      const shown = focusTopology(t, placed([...places, ...replyPlaces]));
-      const changed = !sameElements(shown, good.shown);
-      good = { ...good, shown };
+      const changed = !sameElements(pic.shown, good.shown);
+      good = { ...good, topology: pic.topology, shown: pic.shown };
+      const { places, replyPlaces, shown } = pic;
       return { trace: out, places, replyPlaces, ...(changed ? { topology: shown } : {}), ms: clock() - t0 };
     } catch (e) {
       return { trace: null, error: `The engine failed on this trace: ${errorText(e)}`, places: [], replyPlaces: [], ms: clock() - t0 };
