@@ -67,6 +67,41 @@ test.describe('PacketWalk app', () => {
     await expect(app.inspector).toContainText('deliver');
   });
 
+  test('the Terminal tab shows the current namespace as a node would, with the line the hop used lit', async ({ page }) => {
+    const app = new AppPage(page);
+    await app.openFresh();
+    await app.waitForTrace();
+    await page.getByRole('tab', { name: 'Terminal' }).click();
+    const term = (command: string) => page.locator('pre.term', { has: page.locator('.line', { hasText: command }) });
+    // Hop 1: the pod's routing decision, lit in its `ip route`.
+    await expect(term('ip route').locator('.hit')).toHaveText(/^default via 169\.254\.1\.1 dev eth0/);
+    // Hop 2: proxy ARP for 169.254.1.1, learned into the pod's neighbour table.
+    await app.stepForward.click();
+    await page.getByRole('button', { name: 'ip neigh', exact: true }).click();
+    await expect(term('ip neigh').locator('.hit')).toHaveText(/^169\.254\.1\.1 dev eth0 lladdr ee:ee:ee:ee:ee:ee REACHABLE/);
+    // A nat POSTROUTING hop lights its rules in the *nat section only (Felix writes the same jump in mangle).
+    const natSeq = Number(await app.hopItems().filter({ hasText: "The nat table's POSTROUTING chain" }).first().locator('.seq').textContent());
+    for (let i = 2; i < natSeq; i++) await app.stepForward.click();
+    await page.getByRole('button', { name: 'iptables-save', exact: true }).click();
+    await expect(term('iptables-save').locator('.hit').first()).toBeVisible();
+    const sections = await term('iptables-save').locator('.line').evaluateAll((els) => {
+      let section = '';
+      return els.flatMap((e) => {
+        if (e.textContent?.startsWith('*')) section = e.textContent.slice(1);
+        return e.classList.contains('hit') ? [section] : [];
+      });
+    });
+    expect(sections.length).toBeGreaterThan(1);
+    expect(new Set(sections)).toEqual(new Set(['nat']));
+    // The conntrack hop on the node: its entry in `conntrack -L`, found by the original tuple.
+    const seq = await app.hopItems().filter({ hasText: 'Conntrack confirms' }).first().locator('.seq').textContent();
+    for (let i = natSeq; i < Number(seq); i++) await app.stepForward.click();
+    await page.getByRole('button', { name: 'conntrack -L', exact: true }).click();
+    await expect(term('conntrack -L').locator('.hit')).toHaveCount(1);
+    await expect(term('conntrack -L').locator('.hit')).toContainText('src=172.16.0.66 dst=10.100.35.120 sport=');
+    await expect(term('conntrack -L')).toContainText('flow entries have been shown');
+  });
+
   test('an invalid edit shows a marker and keeps the last graph', async ({ page }) => {
     const app = new AppPage(page);
     await app.openFresh();

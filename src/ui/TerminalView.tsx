@@ -10,8 +10,13 @@ const squash = (s: string) => s.replace(/\s+/g, ' ').trim();
 function needles(hop: Hop | null, view: TerminalViewName): string[] {
   if (!hop) return [];
   const d = hop.detail;
+  // A conntrack entry is found by its original tuple: the listing shows it as it stands after the
+  // reply (ESTABLISHED), the hop as it was then (SYN_SENT, UNREPLIED).
+  const tuple = d.conntrack ? /src=\S+ dst=\S+ (?:sport=\d+ dport=\d+|type=\d+ code=\d+ id=\d+)/.exec(d.conntrack)?.[0] : undefined;
+  // The resolver's query goes to a nameserver of resolv.conf.
+  const nameserver = hop.packet.dport === 53 && hop.packet.proto === 'udp' ? `nameserver ${hop.packet.dst}` : undefined;
   const out: (string | undefined)[] =
-    view === 'route' ? [d.route] : view === 'iptables' ? [d.rule, ...(d.lines ?? [])] : view === 'neigh' ? [d.neighbour] : view === 'conntrack' ? [d.conntrack] : [];
+    view === 'route' ? [d.route] : view === 'iptables' ? [d.rule, ...(d.lines ?? [])] : view === 'neigh' ? [d.neighbour] : view === 'conntrack' ? [tuple] : view === 'resolv' ? [nameserver] : [];
   return out.filter((s): s is string => Boolean(s)).map(squash);
 }
 
@@ -50,7 +55,14 @@ export function TerminalView() {
   const text = views?.[view] ?? null;
   const marks = needles(hop, view);
   const lines = text === null ? [] : text.replace(/\n$/, '').split('\n');
-  const hits = lines.map((l) => marks.some((m) => squash(l) === m || (m.length > 12 && squash(l).includes(m))));
+  // iptables-save: the same rule text can stand in several tables (Felix's jumps do); only the hop's table counts.
+  let section = '';
+  const table = view === 'iptables' ? hop?.detail.table : undefined;
+  const hits = lines.map((l) => {
+    if (l.startsWith('*')) section = l.slice(1);
+    if (table && section !== table) return false;
+    return marks.some((m) => squash(l) === m || (m.length > 12 && squash(l).includes(m)));
+  });
 
   useEffect(() => {
     pre.current?.querySelector('.hit')?.scrollIntoView({ block: 'center' });
