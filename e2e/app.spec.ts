@@ -31,6 +31,8 @@ test.describe('PacketWalk app', () => {
     await expect(app.inspector).toContainText('Hop 5 ·');
     const laterPlace = await app.graphCurrent();
     expect(laterPlace).not.toBeNull();
+    // Hop 5 is on the node (k8s-w1's host netns), hop 1 in the client pod: the graph moved.
+    expect(laterPlace).not.toBe(firstPlace);
     await app.stepBack.click();
     expect(await app.currentSeq()).toBe(4);
     await expect(app.inspector).toContainText('Hop 4 ·');
@@ -237,9 +239,24 @@ test.describe('PacketWalk app', () => {
   });
 
   test('the engine also runs on the main thread', async ({ page }) => {
+    const workers: string[] = [];
+    page.on('worker', (w) => workers.push(w.url()));
     const app = new AppPage(page);
     await app.openFresh('?engine=main');
     await app.waitForTrace();
+    await app.stepForward.click();
+    expect(await app.currentSeq()).toBe(2);
+    await expect(page.getByRole('status', { name: 'Engine runs on the main thread' })).toBeVisible();
+    expect(workers.filter((u) => /engine\.worker/.test(u))).toEqual([]);
+  });
+
+  test('an engine worker that cannot load hands the engine to the page, and says so', async ({ page }) => {
+    await page.route(/engine\.worker-[^/]*\.js$/, (r) => r.fulfill({ status: 404, body: '' }));
+    const app = new AppPage(page);
+    await app.openFresh();
+    await app.waitForTrace();
+    await expect(page.getByRole('status').filter({ hasText: 'The engine worker could not start' })).toHaveCount(1);
+    await expect(page.getByRole('status', { name: 'Engine runs on the main thread' })).toBeVisible();
     await app.stepForward.click();
     expect(await app.currentSeq()).toBe(2);
   });

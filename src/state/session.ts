@@ -81,7 +81,13 @@ export function startSession(options: SessionOptions): Session {
     createWorker: options.createWorker,
     loadHost: options.loadHost,
     onRestart: (reason, lost) => {
-      store.getState().notify('warning', reason === 'hung' ? 'The engine stopped responding, so it was restarted. Your manifests are safe.' : 'The engine crashed and was restarted. Your manifests are safe.');
+      const notice = {
+        hung: 'The engine stopped responding, so it was restarted. Your manifests are safe.',
+        crashed: 'The engine crashed and was restarted. Your manifests are safe.',
+        unavailable: 'The engine worker could not start here, so the engine runs on the page itself: it works, but a big paste may pause the page.',
+      }[reason];
+      store.getState().notify('warning', notice);
+      store.setState({ engineMode: client.mode });
       // The client replays the last good manifests into the new worker; ask again only for what was
       // lost. A lost build is not retried: the same text would hang or crash the new worker too.
       if (lost === 'trace') void retrace();

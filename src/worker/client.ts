@@ -25,7 +25,8 @@ interface Pending {
   internal: boolean;
 }
 
-export type RestartReason = 'crashed' | 'hung';
+/** `unavailable`: the worker script could not load (blocked, missing), so the engine moved to this thread. */
+export type RestartReason = 'crashed' | 'hung' | 'unavailable';
 
 export interface EngineClientOptions {
   /** Returns null where workers are unavailable; the client then runs the engine on this thread. */
@@ -47,6 +48,8 @@ export class EngineClient {
   private timer: ReturnType<typeof setTimeout> | null = null;
   private nextId = 1;
   private lastGoodText: string | null = null;
+  /** Set once a worker could not even load: every later one would fail the same way. */
+  private workersUnavailable = false;
   private readonly options: EngineClientOptions;
   deadlineMs: number;
 
@@ -109,7 +112,7 @@ export class EngineClient {
   private start(): void {
     let worker: Worker | null = null;
     try {
-      worker = this.options.createWorker();
+      worker = this.workersUnavailable ? null : this.options.createWorker();
     } catch {
       worker = null;
     }
@@ -121,7 +124,9 @@ export class EngineClient {
     worker.onmessage = (e: MessageEvent<EngineResponse>) => this.settle(e.data);
     worker.onerror = (e) => {
       e.preventDefault();
-      this.restart('crashed');
+      // A script that fails to load fires a plain Event; an exception in a running worker, an ErrorEvent.
+      if (!(e instanceof ErrorEvent)) this.workersUnavailable = true;
+      this.restart(this.workersUnavailable ? 'unavailable' : 'crashed');
     };
     worker.onmessageerror = () => this.restart('crashed');
   }
@@ -131,13 +136,15 @@ export class EngineClient {
     this.worker?.terminate();
     const lost = this.inFlight;
     this.inFlight = null;
-    if (lost && !lost.internal) lost.resolve({ status: 'failed', message: reason === 'hung' ? 'The engine stopped responding.' : 'The engine crashed.' });
+    // A request the worker never got to (it could not load) is simply sent again, on this thread.
+    if (lost && reason === 'unavailable') this.queue.unshift(lost);
+    else if (lost && !lost.internal) lost.resolve({ status: 'failed', message: reason === 'hung' ? 'The engine stopped responding.' : 'The engine crashed.' });
     this.start();
     // The new worker has no model: give it the last manifests that built, before anything else.
     const replay = this.lastGoodText;
     if (replay !== null && !(lost?.body.type === 'build' && lost.body.text === replay && reason === 'hung'))
       this.queue.unshift({ id: this.nextId++, body: { type: 'build', text: replay }, resolve: () => {}, stale: false, internal: true });
-    this.options.onRestart(reason, lost && !lost.internal ? lost.body.type : null);
+    this.options.onRestart(reason, lost && !lost.internal && reason !== 'unavailable' ? lost.body.type : null);
     this.pump();
   }
 
