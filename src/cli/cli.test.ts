@@ -5,6 +5,9 @@
  * computed here independently (sha256+base32 for kube-proxy, sha1 for Calico's cali names).
  */
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { sha1 } from '@noble/hashes/legacy.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
@@ -15,7 +18,7 @@ const bin = new URL('../../bin/packetwalk.mjs', import.meta.url).pathname;
 const demo = new URL('../presets/demo.yaml', import.meta.url).pathname;
 
 function packetwalk(...args: string[]) {
-  const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', timeout: 60_000 });
+  const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', timeout: 60_000, maxBuffer: 64 << 20 });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 const kubeHash = (s: string) => base32.encode(sha256(utf8ToBytes(s))).slice(0, 16);
@@ -101,5 +104,59 @@ describe('packetwalk show', () => {
     expect(resolv).toContain('search default.svc.cluster.local svc.cluster.local cluster.local');
     expect(resolv).toContain('nameserver 10.96.0.10');
     expect(resolv).toContain('options ndots:5');
+  });
+});
+
+describe('packetwalk as a pipe and on bad files', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pw-cli-'));
+  const file = (name: string, text: string) => {
+    const f = join(dir, name);
+    writeFileSync(f, text);
+    return f;
+  };
+
+  it('writes everything into a pipe (stdout is drained before the process exits)', () => {
+    // 3,000 pods on one node: the node's rules are megabytes, far past a pipe's 64 KiB buffer.
+    const many = file('many.yaml', `apiVersion: apps/v1
+kind: Deployment
+metadata: { name: many, namespace: default }
+spec:
+  replicas: 3000
+  selector: { matchLabels: { app: many } }
+  template:
+    metadata: { labels: { app: many } }
+    spec:
+      nodeName: k8s-w2
+      containers: [{ name: c, image: nginx }]
+`);
+    const r = packetwalk('rules', many, '--node', 'k8s-w2');
+    expect(r.code).toBe(0);
+    expect(r.out.length).toBeGreaterThan(1 << 20);
+    expect(lines(r.out).filter((l) => l === 'COMMIT')).toHaveLength(4);
+    const t = packetwalk('trace', '--from', 'pod/default/frontend', '--to', 'svc/default/backend', '--json');
+    expect(t.out.length).toBeGreaterThan(1 << 16);
+    expect((JSON.parse(t.out) as { verdict: string }).verdict).toBe('delivered');
+  });
+
+  it('names the file, and the document and line within it, for each problem; notes ignored kinds', () => {
+    const a = file('a.yaml', 'apiVersion: v1\nkind: Service\nmetadata: { name: a }\nspec:\n  ports: [{ port: 80 }]\n');
+    const b = file('b.yaml', 'apiVersion: v1\nkind: Widget\nmetadata: { name: w }\n---\napiVersion: v1\nkind: Pod\nmetadata: { name: p }\nspec:\n  containers: [{ name: c, image: x, ports: [{ containerPort: eighty }] }]\n');
+    const r = packetwalk('rules', a, b, '--node', 'k8s-w1');
+    expect(r.code).toBe(1);
+    expect(r.err).toContain(`note: ${b}, document 1, line 2, column 7: ignored: Widget "w"`);
+    expect(r.err).toContain(`error: ${b}, document 2, line 9, column 62: containerPort: must be a port number`);
+  });
+
+  it('says which file it cannot read, without a stack trace', () => {
+    const r = packetwalk('rules', join(dir, 'missing.yaml'), '--node', 'k8s-w1');
+    expect(r.code).toBe(1);
+    expect(r.err.trim()).toBe(`error: cannot read ${join(dir, 'missing.yaml')}: no such file`);
+  });
+
+  it('uses the demo cluster when no file is named, for every command', () => {
+    const r = packetwalk('show', '--node', 'k8s-w1', 'route');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('172.16.0.128/26 via 192.168.10.102 dev tunl0 proto bird onlink');
+    expect(packetwalk('rules', '--node', 'k8s-w1').out).toContain('-A KUBE-SERVICES -d 10.100.35.120/32');
   });
 });

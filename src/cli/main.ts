@@ -34,10 +34,14 @@ async function main(argv: string[]): Promise<number> {
   return mod.run(rest);
 }
 
+// Set the code and let Node exit once stdout has drained: process.exit() right after a large write
+// cuts what a pipe receives at 64 KiB.
 main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
+  (code) => {
+    process.exitCode = code;
+  },
   (err: unknown) => {
     console.error(`packetwalk: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-    process.exit(70);
+    process.exitCode = 70;
   },
 );

@@ -4,22 +4,12 @@
  * JSON: the trace contract of DESIGN.md §6. Exit 0 when a trace was produced, whatever its verdict;
  * 1 on a user error (bad flags, bad manifests, an endpoint that does not exist).
  */
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { buildModel, runTrace, type EngineModel } from '../../engine/index.ts';
-import { formatProblem } from '../../engine/problems.ts';
+import { runTrace } from '../../engine/index.ts';
 import type { Hop, PacketHeaders, Trace, TracePath, TraceRequest } from '../../engine/walk/types.ts';
 import { flag, parseArgs } from '../args.ts';
 import { loadModel } from '../load.ts';
 
 const USAGE = 'usage: packetwalk trace [FILES...] --from EP --to EP [--proto tcp|udp|icmp] [--port N] [--pick IP] [--seed N] [--json]';
-
-function demoModel(): EngineModel {
-  const text = readFileSync(fileURLToPath(new URL('../../presets/demo.yaml', import.meta.url)), 'utf8');
-  const model = buildModel(text);
-  for (const p of model.problems) if (p.severity === 'error') console.error(formatProblem(p));
-  return model;
-}
 
 function endpoint(ip: string, port: number | undefined): string {
   return port === undefined ? ip : `${ip}:${port}`;
@@ -101,18 +91,8 @@ export async function run(argv: string[]): Promise<number> {
   }
   const pick = flag(args, 'pick');
   if (pick !== undefined) req.pick = pick;
-  let model: EngineModel;
-  try {
-    if (args.positionals.length === 0) model = demoModel();
-    else {
-      const loaded = loadModel(args.positionals);
-      if (!loaded.ok) return 1;
-      model = loaded.model;
-    }
-  } catch (err) {
-    console.error(`packetwalk trace: ${err instanceof Error ? err.message : String(err)}`);
-    return 1;
-  }
+  const { model, ok } = loadModel(args.positionals);
+  if (!ok) return 1;
   const trace = runTrace(model, req);
   if ('error' in trace) {
     console.error(`packetwalk trace: ${trace.error}`);

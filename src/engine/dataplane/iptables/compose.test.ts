@@ -6,6 +6,15 @@ import { nodeRestoreText } from './compose';
 const lines = (t: string, prefix: string) => t.split('\n').filter((l) => l.startsWith(prefix));
 
 describe('node rule set composition', () => {
+  it('composes a Calico node with 9,000 pods (no spread of huge rule lists into one call)', () => {
+    const c = calicoCluster('IPIP');
+    const base = c.pods[1]!;
+    for (let i = 0; i < 9000; i++) c.pods.push({ ...base, name: `many-${i}`, ip: `172.16.${100 + Math.floor(i / 250)}.${(i % 250) + 1}` });
+    const { text } = nodeRestoreText(c, c.nodes[1]!);
+    // Felix writes a from- and a to-workload chain per local pod.
+    expect(lines(text, ':cali-fw-cali').length).toBeGreaterThan(9000);
+  });
+
   it('Calico: Felix jumps first (it inserts and keeps itself on top), then kube-proxy, Felix appends last', () => {
     const c = calicoCluster('IPIP');
     const { text, ipsets } = nodeRestoreText(c, c.nodes[1]!);

@@ -72,6 +72,11 @@ function cniParts(cluster: Cluster, node: ClusterNode): { tables: Map<TableName,
 }
 
 /** The restore text for the node; `iptables-save` of it is what `packetwalk rules --format save` prints. */
+/** `push(...xs)` passes every element as an argument: a node with thousands of pods overflows the stack. */
+function append(to: string[], xs: readonly string[]): void {
+  for (const x of xs) to.push(x);
+}
+
 export function nodeRestoreText(cluster: Cluster, node: ClusterNode): { text: string; ipsets: IpSet[] } {
   const kp = kubeProxyParts(cluster, node);
   const cni = cniParts(cluster, node);
@@ -84,9 +89,11 @@ export function nodeRestoreText(cluster: Cluster, node: ClusterNode): { text: st
     for (const b of builtins) lines.push(`:${b} ACCEPT [0:0]`);
     for (const name of new Set([...c.chains, ...k.chains])) if (!builtins.includes(name)) lines.push(`:${name} - [0:0]`);
     for (const b of builtins) {
-      lines.push(...(c.prepend[b] ?? []), ...(k.prepend[b] ?? []), ...(k.append[b] ?? []), ...(c.append[b] ?? []));
+      for (const part of [c.prepend[b], k.prepend[b], k.append[b], c.append[b]]) append(lines, part ?? []);
     }
-    lines.push(...c.rules, ...k.rules, 'COMMIT');
+    append(lines, c.rules);
+    append(lines, k.rules);
+    lines.push('COMMIT');
   }
   return { text: `${lines.join('\n')}\n`, ipsets: cni.ipsets };
 }
