@@ -33,6 +33,12 @@ describe('service addresses', () => {
     ]);
   });
 
+  it('keeps a node port outside 30000-32767 but warns: the API server refuses it unless its range was widened', () => {
+    const { cluster, problems } = buildCluster(manifests(service('np', { type: 'NodePort', ports: [{ port: 80, nodePort: 80 }] })));
+    expect(cluster.services.find((s) => s.name === 'np')?.ports[0]?.nodePort).toBe(80);
+    expect(problems.map((p) => [p.severity, p.code, p.path])).toEqual([['warning', 'node-port-range', 'spec.ports[0].nodePort']]);
+  });
+
   it('headless and ExternalName services get no cluster IP', () => {
     const { cluster } = buildCluster(manifests(
       service('h', { clusterIP: 'None', selector: { app: 'h' }, ports: [{ port: 80 }] }),

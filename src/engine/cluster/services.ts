@@ -182,7 +182,14 @@ function allocateNodePorts(drafts: ServiceDraft[], problems: Problem[]): void {
   for (const d of drafts) {
     const s = d.service;
     s.ports.forEach((p, i) => {
-      if (p.nodePort) claim(p.nodePort, `${s.namespace}/${s.name}`, d, ['spec', 'ports', i, 'nodePort']);
+      if (!p.nodePort) return;
+      const path = ['spec', 'ports', i, 'nodePort'];
+      claim(p.nodePort, `${s.namespace}/${s.name}`, d, path);
+      // The API server refuses a node port outside --service-node-port-range; pasted state from a
+      // cluster with a wider range is still modelled, with a warning.
+      if (p.nodePort < NODE_PORT_MIN || p.nodePort > NODE_PORT_MAX) {
+        problems.push(problem('warning', 'node-port-range', `node port ${p.nodePort} of ${s.namespace}/${s.name} is outside the default node port range ${NODE_PORT_MIN}-${NODE_PORT_MAX}; the API server refuses it unless --service-node-port-range allows it`, d.object?.locate(path) ?? s.source, pathText(path)));
+      }
     });
     if (s.healthCheckNodePort) claim(s.healthCheckNodePort, `${s.namespace}/${s.name}`, d, ['spec', 'healthCheckNodePort']);
   }

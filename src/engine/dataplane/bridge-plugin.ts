@@ -58,7 +58,7 @@ export function addBridgedPod(
 }
 
 export function buildBridgeNode(cluster: Cluster, node: ClusterNode): { host: Netns; pods: Record<string, Netns> } {
-  const host = hostNetns(node);
+  const host = hostNetns(cluster, node);
   for (const remote of cluster.nodes) {
     if (remote.name !== node.name && remote.podCIDR) host.addRoute({ dst: remote.podCIDR, via: remote.ip, dev: 'eth0' });
   }

@@ -74,7 +74,7 @@ function routeOwner(t: { ipip: boolean; vxlan: boolean }): { proto?: 'bird'; pro
 }
 
 export function buildCalicoNode(cluster: Cluster, node: ClusterNode): { host: Netns; pods: Record<string, Netns> } {
-  const host = hostNetns(node);
+  const host = hostNetns(cluster, node);
   const tunnels = tunnelsInUse(cluster);
   const mtu = calicoMtu(cluster, node);
   const owner = routeOwner(tunnels);

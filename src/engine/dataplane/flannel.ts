@@ -25,7 +25,7 @@ export function flannelVtepMac(node: ClusterNode): string {
 }
 
 export function buildFlannelNode(cluster: Cluster, node: ClusterNode): { host: Netns; pods: Record<string, Netns> } {
-  const host = hostNetns(node);
+  const host = hostNetns(cluster, node);
   const mtu = node.mtu - 50;
   const subnet = nodeSubnet(cluster, node);
   host.addLink({

@@ -3,22 +3,32 @@
  * `eth0` on the underlay with its default route, and the kernel/sysctl settings kubeadm asks for.
  */
 import { nthAddress, type Cidr } from '../net/ipv4';
-import type { ClusterNode, Pod } from '../cluster/types';
+import type { Cluster, ClusterNode, Pod } from '../cluster/types';
 import { deterministicMac } from './interface-names';
 import { NetnsBuilder } from './netns';
 
+/** Node addresses per cluster: the underlay router must not take one. */
+const nodeAddresses = new WeakMap<Cluster, Set<string>>();
+
 /**
  * The underlay's router: by our convention the first address of the node's subnet
- * (`192.168.10.1` for `192.168.10.101/24`), the way most lab and cloud subnets are laid out.
+ * (`192.168.10.1` for `192.168.10.101/24`), the way most lab and cloud subnets are laid out; the
+ * next free one when a node holds it.
  */
-export function underlayGateway(node: ClusterNode): string {
+export function underlayGateway(cluster: Cluster, node: ClusterNode): string {
+  let taken = nodeAddresses.get(cluster);
+  if (!taken) nodeAddresses.set(cluster, (taken = new Set(cluster.nodes.map((n) => n.ip))));
   const subnet: Cidr = `${node.ip}/${node.underlayPrefix}`;
-  const gw = nthAddress(subnet, 1);
-  return gw === node.ip ? nthAddress(subnet, 2) : gw;
+  const size = 2 ** (32 - node.underlayPrefix);
+  for (let n = 1; n < size - 1; n++) {
+    const gw = nthAddress(subnet, n);
+    if (!taken.has(gw)) return gw;
+  }
+  return nthAddress(subnet, 1);
 }
 
 /** The node's root netns with `lo` and `eth0` (physical NIC: MAC from the node name, `fq_codel`). */
-export function hostNetns(node: ClusterNode): NetnsBuilder {
+export function hostNetns(cluster: Cluster, node: ClusterNode): NetnsBuilder {
   const b = new NetnsBuilder('host', node.name, {
     // kubeadm's prerequisites; rp_filter as systemd's 50-default.conf leaves it on Debian/Ubuntu.
     'net.ipv4.ip_forward': '1',
@@ -36,7 +46,7 @@ export function hostNetns(node: ClusterNode): NetnsBuilder {
     sysctls: { rp_filter: '2', proxy_arp: '0', forwarding: '1' },
   });
   b.addAddress('eth0', node.ip, node.underlayPrefix);
-  b.addRoute({ dst: 'default', via: underlayGateway(node), dev: 'eth0' });
+  b.addRoute({ dst: 'default', via: underlayGateway(cluster, node), dev: 'eth0' });
   return b;
 }
 

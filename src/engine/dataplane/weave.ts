@@ -24,7 +24,7 @@ export function weaveBridgeAddr(cluster: Cluster, node: ClusterNode): string | u
 }
 
 export function buildWeaveNode(cluster: Cluster, node: ClusterNode): { host: Netns; pods: Record<string, Netns> } {
-  const host = hostNetns(node);
+  const host = hostNetns(cluster, node);
   const rangeLen = parseCidr(cluster.settings.podCIDR)?.len ?? 12;
   const mac = (what: string) => deterministicMac(`${what}:${node.name}`);
   host.addLink({ name: 'datapath', kind: 'openvswitch', mtu: WEAVE_MTU, mac: mac('datapath') });
