@@ -58,9 +58,23 @@ export function startOf(state: ShareState): { text: string; scenario: Scenario; 
   return { text: state.manifests, scenario: { ...state.scenario }, theme: state.theme };
 }
 
-/** Once the link's trace arrives, go to its direction and hop (clamped to the trace). */
+/**
+ * Once the link's trace arrives, go to its direction and hop (clamped to the trace). The link's
+ * trace is the first one after its manifests built; a trace already on its way when the link was
+ * opened is not it, and a link whose manifests do not build has none (nothing to wait for).
+ */
 function restorePosition(state: ShareState): void {
+  let seen = false;
+  let built = false;
   const unsubscribe = useAppStore.subscribe((s, prev) => {
+    if (s.text === state.manifests) seen = true;
+    else if (seen) return unsubscribe(); // the user moved on
+    else return; // the session has not put the link's text in yet
+    if (!built) {
+      if (s.build === prev.build || s.build.status === 'building') return;
+      if (s.build.status !== 'ok') return unsubscribe();
+      built = true;
+    }
     if (s.trace === prev.trace && s.traceError === prev.traceError) return;
     unsubscribe();
     if (!s.trace) return;
