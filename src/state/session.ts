@@ -98,6 +98,8 @@ export function startSession(options: SessionOptions): Session {
 
   let layoutSeq = 0;
   let lastPresetBuilt: string | null = null;
+  /** The worker's model the picture on screen was drawn from (BuildResult.model). */
+  let drawnModel = '';
   async function rebuild(text: string): Promise<void> {
     store.setState((s) => ({ build: { ...s.build, status: 'building' } }));
     const out = await client.build(text);
@@ -109,7 +111,8 @@ export function startSession(options: SessionOptions): Session {
     }
     const r = out.result;
     store.setState({ problems: r.problems, build: { status: r.ok ? 'ok' : 'invalid', ms: r.ms } });
-    if (!r.ok || !r.topology) return;
+    // Invalid text keeps the last good picture, which must be the worker's last good model.
+    if (!r.topology || (!r.ok && r.model === drawnModel)) return;
     const seq = ++layoutSeq;
     const topology = r.topology;
     const s0 = store.getState();
@@ -122,6 +125,7 @@ export function startSession(options: SessionOptions): Session {
     // lay out and draw once. A small one is drawn at once, and the trace follows.
     if (focused(topology) && scenario.from && scenario.to) {
       undrawn = topology;
+      drawnModel = r.model;
       const before = store.getState().scenario;
       store.setState({ endpoints: r.endpoints, clusterDomain: r.clusterDomain, scenario });
       // A new scenario object is traced by the store subscription below; the same one, here.
@@ -137,6 +141,7 @@ export function startSession(options: SessionOptions): Session {
       return;
     }
     if (seq !== layoutSeq) return; // a newer build is on its way
+    drawnModel = r.model;
     store.setState({ topology, layout, endpoints: r.endpoints, clusterDomain: r.clusterDomain, scenario });
     await retrace();
   }

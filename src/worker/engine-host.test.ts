@@ -21,4 +21,18 @@ describe('engine host', () => {
     expect(externals).toContain(t.trace!.delivered!.ip);
     for (const ip of nodeIps) expect(externals).not.toContain(ip);
   });
+
+  it('answers an invalid build with the last good model and which text it came from', () => {
+    const host = createEngineHost(() => 0);
+    const build = (id: number, text: string) => (host.handle({ id, type: 'build', text }) as { result: BuildResult }).result;
+    const a = build(1, preset('demo.yaml'));
+    const b = build(2, preset('nodeport.yaml'));
+    expect(b.model).not.toBe(a.model);
+    // The app may have dropped b as superseded and still show a: the invalid answer names b's model.
+    const bad = build(3, 'kind: [');
+    expect(bad.ok).toBe(false);
+    expect(bad.model).toBe(b.model);
+    expect(bad.topology?.services.map((s) => s.name)).toEqual(b.topology?.services.map((s) => s.name));
+    expect(build(4, preset('demo.yaml')).model).toBe(a.model);
+  });
 });

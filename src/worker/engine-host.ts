@@ -3,6 +3,7 @@
  * worker, or on the main thread where workers are unavailable (sandboxed iframes). No DOM here.
  */
 import { buildModel, runTrace, type EngineModel } from '../engine';
+import { fnv32a } from '../engine/cluster/fnv';
 import type { Problem } from '../engine/problems';
 import { deriveTopology, focusTopology, placeHops, scenarioEndpoints, tracePicture } from '../engine/topology';
 import type { ScenarioEndpoint, Topology } from '../engine/topology/types';
@@ -47,6 +48,7 @@ function sameElements(a: Topology, b: Topology): boolean {
 
 export function createEngineHost(clock: Clock, devFixture?: DevFixture): EngineHost {
   let good: GoodModel | null = null;
+  let goodId = '';
   let lastTrace: Trace | null = null;
 
   function build(text: string): BuildResult {
@@ -60,13 +62,14 @@ export function createEngineHost(clock: Clock, devFixture?: DevFixture): EngineH
       if (ok) {
         const topology = deriveTopology(model.cluster, model.dataplane);
         good = { model, topology, shown: focusTopology(topology, new Set()), endpoints: scenarioEndpoints(topology, model.cluster.settings.clusterDomain) };
+        goodId = `${text.length}:${fnv32a(text).toString(16)}`;
         lastTrace = null;
       }
     } catch (e) {
       if (devFixture && errorText(e).includes('STUB')) {
         const topology = devFixture.topology();
         good = { model: null, topology, shown: topology, endpoints: scenarioEndpoints(topology) };
-        return { ok: true, problems: [{ severity: 'info', code: 'dev-fixture', message: 'Engine modules are stubs: showing the dev fixture.', doc: -1, line: 1, col: 1 }], topology, endpoints: good.endpoints, clusterDomain: 'cluster.local', ms: clock() - t0 };
+        return { ok: true, problems: [{ severity: 'info', code: 'dev-fixture', message: 'Engine modules are stubs: showing the dev fixture.', doc: -1, line: 1, col: 1 }], topology, model: 'dev-fixture', endpoints: good.endpoints, clusterDomain: 'cluster.local', ms: clock() - t0 };
       }
       ok = false;
       problems = [{ severity: 'error', code: 'engine-failure', message: `The engine failed on this input: ${errorText(e)}`, doc: -1, line: 1, col: 1 }];
@@ -75,6 +78,7 @@ export function createEngineHost(clock: Clock, devFixture?: DevFixture): EngineH
       ok,
       problems,
       topology: good?.shown ?? null,
+      model: goodId,
       endpoints: good?.endpoints ?? [],
       clusterDomain: good?.model?.cluster.settings.clusterDomain ?? 'cluster.local',
       ms: clock() - t0,

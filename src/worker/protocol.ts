@@ -37,6 +37,12 @@ export interface BuildResult {
   problems: Problem[];
   /** The picture of the last good model (null until one built). */
   topology: Topology | null;
+  /**
+   * Which text the last good model was built from (its length and FNV-1a hash; '' until one
+   * built): an invalid build still answers with that model's picture, which the app draws when it
+   * is not the one on screen (a valid build it dropped as superseded became the worker's model).
+   */
+  model: string;
   endpoints: ScenarioEndpoint[];
   clusterDomain: string;
   /** Engine time in ms, for the status bar and the bench. */
