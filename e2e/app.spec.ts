@@ -104,6 +104,59 @@ test.describe('PacketWalk app', () => {
     await expect(term('conntrack -L')).toContainText('flow entries have been shown');
   });
 
+  test('playback controls: Space plays and pauses, speed, loop and the theme switch', async ({ page }) => {
+    const app = new AppPage(page);
+    await app.openFresh();
+    await app.waitForTrace();
+    if (await app.pause.isVisible()) await app.pause.click();
+    await page.locator('body').click({ position: { x: 5, y: 300 } });
+    await page.keyboard.press('Space');
+    await expect(app.pause).toBeVisible();
+    await expect.poll(() => app.currentSeq(), { timeout: 10_000 }).toBeGreaterThan(1);
+    await page.keyboard.press('Space');
+    await expect(app.play).toBeVisible();
+    const at = await app.currentSeq();
+    await page.waitForTimeout(1200);
+    expect(await app.currentSeq()).toBe(at);
+    await page.getByRole('combobox', { name: 'Speed' }).selectOption('2');
+    await expect(page.getByRole('combobox', { name: 'Speed' })).toHaveValue('2');
+    const loop = page.getByRole('button', { name: 'Loop' });
+    await loop.click();
+    await expect(loop).toHaveAttribute('aria-pressed', 'true');
+    const theme = await page.evaluate(() => document.documentElement.dataset.theme);
+    await page.getByRole('button', { name: /^Switch to (dark|light) theme$/ }).click();
+    await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme)).not.toBe(theme);
+  });
+
+  test('the picture shows the DNAT rewrite, the tunnel header, the chain ladder and a drop in red', async ({ page }) => {
+    const app = new AppPage(page);
+    await app.openFresh();
+    await app.waitForTrace();
+    const seqOf = async (text: string) => Number(await app.hopItems().filter({ hasText: text }).first().locator('.seq').textContent());
+    const goTo = async (seq: number) => {
+      await page.keyboard.press('Home');
+      for (let i = 1; i < seq; i++) await app.stepForward.click();
+    };
+    // DNAT: the destination changes in the inspector and on the packet's header tag.
+    await goTo(await seqOf('DNAT rewrites the destination'));
+    await expect(app.inspector.getByRole('row', { name: /^dst/ })).toContainText('(changed)');
+    await expect(page.locator('svg .packet text.changed')).toHaveCount(1);
+    // A netfilter hop opens that node's chain ladder with the deciding rule lit.
+    await goTo(await seqOf("The nat table's PREROUTING chain"));
+    const ladder = page.getByRole('region', { name: 'Chain ladder' });
+    await expect(ladder).toBeVisible();
+    await expect(ladder.getByRole('list', { name: 'Rules that matched' }).locator('li.hit')).toHaveCount(1);
+    // IPIP: the packet is wrapped in an outer header between the node addresses.
+    await goTo(await seqOf('tunl0 wraps'));
+    await expect(page.locator('svg .packet .outer-wrap')).toBeVisible();
+    await expect(page.locator('svg .packet .outer-label')).toHaveText(/^IPIP 192\.168\.10\.101 → 192\.168\.10\.102/);
+    // A rejected packet ends in red at the rule that rejected it.
+    await app.choosePreset('Failure: Service without endpoints');
+    await page.keyboard.press('End');
+    await expect(page.locator('svg .packet')).toHaveClass(/\bdrop\b/);
+    await expect(app.currentHop).toContainText('rejected');
+  });
+
   test('an invalid edit shows a marker and keeps the last graph', async ({ page }) => {
     const app = new AppPage(page);
     await app.openFresh();
