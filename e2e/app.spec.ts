@@ -174,6 +174,32 @@ test.describe('PacketWalk app', () => {
     await expect(app.hopItems().first()).toBeVisible();
   });
 
+  test('the editor knows the Kubernetes schema offline: type errors, hover docs, completion of kinds', async ({ page }) => {
+    const app = new AppPage(page);
+    await app.openFresh();
+    await app.waitForTrace();
+    await app.openEditor();
+    // Set as text: typed, the editor's auto-indent would nest each line under the one before.
+    await page.evaluate(() => {
+      const s = window.__packetwalk!.store.getState();
+      s.setText(`${s.text}---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: extra\nspec:\n  replicas: three\n`, 'paste');
+    });
+    await page.locator('.monaco-editor .view-lines').click();
+    await page.keyboard.press('Control+End');
+    // monaco-yaml checks the schema in its own worker, next to the engine's marker; the hover also
+    // carries the field's documentation.
+    await page.locator('.monaco-editor .view-line', { hasText: 'replicas: three' }).locator('span span', { hasText: /^three$/ }).hover();
+    const hover = page.locator('.monaco-hover').filter({ hasText: 'Incorrect type. Expected "integer"' });
+    await expect(hover).toBeVisible({ timeout: 15_000 });
+    await expect(hover).toContainText('Desired pods.');
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Control+End');
+    await page.keyboard.type('---\napiVersion: apps/v1\nkind: Netw');
+    await page.keyboard.press('Control+Space');
+    // NetworkPolicy is nowhere in the text: the suggestion comes from the schema's kinds.
+    await expect(page.locator('.monaco-editor .suggest-widget')).toContainText('NetworkPolicy', { timeout: 15_000 });
+  });
+
   test('pasted manifests are traced at once', async ({ page, context }) => {
     await context.grantPermissions(['clipboard-read', 'clipboard-write']);
     const app = new AppPage(page);

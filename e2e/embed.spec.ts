@@ -88,6 +88,16 @@ test.describe('embed', () => {
     await expect(page.locator('html[data-ready="true"]')).toHaveCount(1, { timeout: 15_000 });
   });
 
+  for (const path of ['/embed', '/embed/']) {
+    test(`${path} is the embed page too (static hosts serve the folder)`, async ({ page }) => {
+      const src = await embedSrc(page);
+      await page.goto(`${path}?autoplay=0${new URL(src).hash}`);
+      // A static host serves the folder's redirect page; `vite preview` serves embed.html at /embed.
+      await expect(page).toHaveURL(/\/embed(\.html)?\?autoplay=0#v1\./);
+      await expect(page.locator('html[data-ready="true"]')).toHaveCount(1, { timeout: 15_000 });
+    });
+  }
+
   test('answers postMessage commands from its parent inside a sandboxed iframe', async ({ page, browser }) => {
     test.setTimeout(60_000);
     const src = await embedSrc(page);
