@@ -175,6 +175,7 @@ test.describe('PacketWalk app', () => {
   });
 
   test('the editor knows the Kubernetes schema offline: type errors, hover docs, completion of kinds', async ({ page }) => {
+    test.setTimeout(90_000);
     const app = new AppPage(page);
     await app.openFresh();
     await app.waitForTrace();
@@ -188,16 +189,33 @@ test.describe('PacketWalk app', () => {
     await page.keyboard.press('Control+End');
     // monaco-yaml checks the schema in its own worker, next to the engine's marker; the hover also
     // carries the field's documentation.
-    await page.locator('.monaco-editor .view-line', { hasText: 'replicas: three' }).locator('span span', { hasText: /^three$/ }).hover();
-    const hover = page.locator('.monaco-hover').filter({ hasText: 'Incorrect type. Expected "integer"' });
-    await expect(hover).toBeVisible({ timeout: 15_000 });
-    await expect(hover).toContainText('Desired pods.');
+    const three = page.locator('.monaco-editor .view-line', { hasText: 'replicas: three' }).locator('span span', { hasText: /^three$/ });
+    const hover = page.locator('.monaco-hover').filter({ hasText: 'Incorrect type. Expected "integer"' }).filter({ hasText: 'Desired pods.' });
+    // The YAML worker validates in its own time: hover again until its marker and docs are there.
+    await expect(async () => {
+      await page.mouse.move(0, 0);
+      await three.hover();
+      await expect(hover).toBeVisible({ timeout: 3_000 });
+    }).toPass({ timeout: 30_000 });
     await page.keyboard.press('Escape');
-    await page.keyboard.press('Control+End');
-    await page.keyboard.type('---\napiVersion: apps/v1\nkind: Netw');
-    await page.keyboard.press('Control+Space');
-    // NetworkPolicy is nowhere in the text: the suggestion comes from the schema's kinds.
-    await expect(page.locator('.monaco-editor .suggest-widget')).toContainText('NetworkPolicy', { timeout: 15_000 });
+    await page.mouse.move(0, 0);
+    // Completion on a `kind:` being typed (set as text, then the cursor put at its end).
+    await page.evaluate(() => {
+      const s = window.__packetwalk!.store.getState();
+      s.setText(`${s.text}---\napiVersion: apps/v1\nkind: Netw\n`, 'paste');
+    });
+    await page.locator('.monaco-editor .view-lines').click();
+    await page.keyboard.press('Control+End'); // the empty last line
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('End');
+    // NetworkPolicy is nowhere in the text: the suggestion comes from the schema's kinds. The YAML
+    // worker may still be validating the last change: ask again until it answers.
+    const suggest = page.locator('.monaco-editor .suggest-widget');
+    await expect(async () => {
+      await page.keyboard.press('Escape');
+      await page.keyboard.press('Control+Space');
+      await expect(suggest).toContainText('NetworkPolicy', { timeout: 3_000 });
+    }).toPass({ timeout: 30_000 });
   });
 
   test('pasted manifests are traced at once', async ({ page, context }) => {

@@ -1,4 +1,4 @@
-import { Fragment } from 'react';
+import { Fragment, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { Hop } from '../../engine/walk/types';
 import { selectHops, useAppStore, type AppData } from '../../state/store';
@@ -33,6 +33,8 @@ const selectLadder = (s: AppData) => ({ hops: selectHops(s), hop: s.hop });
 /** One hook's chain ladder (PREROUTING → KUBE-SERVICES → KUBE-SVC-… → KUBE-SEP-… → DNAT), matched rule lit. */
 export function ChainLadder() {
   const { hops, hop } = useAppStore(useShallow(selectLadder));
+  // Compact by default (the deciding rule only), so the ladder covers little of the picture.
+  const [allRules, setAllRules] = useState(false);
   const found = ladderHop(hops, hop);
   if (!found) return null;
   const { hop: h, fromNat } = found;
@@ -70,12 +72,17 @@ export function ChainLadder() {
       </ol>
       {rules.length > 0 && (
         <ul className="rules" aria-label="Rules that matched">
-          {rules.map((r, i) => (
+          {(allRules || !decided || !rules.includes(decided) ? rules : [decided]).map((r, i) => (
             <li key={i} className={r === decided ? 'hit' : undefined} title={r}>
               {r}
             </li>
           ))}
         </ul>
+      )}
+      {rules.length > 1 && decided && rules.includes(decided) && (
+        <button type="button" className="link" aria-expanded={allRules} onClick={() => setAllRules(!allRules)}>
+          {allRules ? 'Only the deciding rule' : `All ${rules.length} rules that matched`}
+        </button>
       )}
     </section>
   );
