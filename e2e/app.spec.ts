@@ -157,6 +157,33 @@ test.describe('PacketWalk app', () => {
     await expect(app.currentHop).toContainText('rejected');
   });
 
+  test('no layout jumps: the panels keep their place while stepping, switching tabs and directions', async ({ page }) => {
+    await page.setViewportSize({ width: 1366, height: 768 });
+    const app = new AppPage(page);
+    await app.openFresh();
+    await app.waitForTrace();
+    const boxes = () =>
+      page.evaluate(() =>
+        ['.area-bar', '.area-canvas', '.area-bottom', '.area-side'].map((sel) => {
+          const r = document.querySelector(sel)!.getBoundingClientRect();
+          return [sel, Math.round(r.x), Math.round(r.y), Math.round(r.width), Math.round(r.height)].join(' ');
+        }),
+      );
+    const before = await boxes();
+    expect(before).toHaveLength(4);
+    for (let i = 0; i < 8; i++) {
+      await app.stepForward.click();
+      expect(await boxes()).toEqual(before);
+    }
+    await page.getByRole('tab', { name: 'Terminal' }).click();
+    expect(await boxes()).toEqual(before);
+    await page.getByRole('tab', { name: 'Hop' }).click();
+    await page.getByRole('button', { name: 'Reply path' }).click();
+    expect(await boxes()).toEqual(before);
+    await app.choosePreset('Failure: Service without endpoints');
+    expect(await boxes()).toEqual(before);
+  });
+
   test('an invalid edit shows a marker and keeps the last graph', async ({ page }) => {
     const app = new AppPage(page);
     await app.openFresh();
