@@ -107,6 +107,21 @@ describe('packetwalk show', () => {
   });
 });
 
+describe('packetwalk show conntrack', () => {
+  it('lists the node table after a trace: the DNATed connection as conntrack -L prints it once the reply came', () => {
+    const r = packetwalk('show', demo, '--node', 'k8s-w1', 'conntrack', '--from', 'pod/default/frontend', '--to', 'svc/default/backend:http');
+    expect(r.code).toBe(0);
+    const l = lines(r.out).filter(Boolean);
+    expect(l).toHaveLength(1);
+    // Original tuple to the cluster IP, reply tuple from the endpoint (DNAT), 5-day timeout after the handshake.
+    expect(l[0]).toMatch(/^tcp {6}6 431999 ESTABLISHED src=172\.16\.0\.66 dst=10\.100\.35\.120 sport=(\d+) dport=80 src=172\.16\.0\.13\d dst=172\.16\.0\.66 sport=8080 dport=\1 \[ASSURED\] mark=0 use=1$/);
+    expect(r.err).toBe('conntrack v1.4.7 (conntrack-tools): 1 flow entries have been shown.\n');
+    const fresh = packetwalk('show', demo, '--node', 'k8s-w1', 'conntrack');
+    expect(fresh.out).toBe('');
+    expect(fresh.err).toContain('0 flow entries');
+  });
+});
+
 describe('packetwalk as a pipe and on bad files', () => {
   const dir = mkdtempSync(join(tmpdir(), 'pw-cli-'));
   const file = (name: string, text: string) => {

@@ -7,7 +7,8 @@ const usage = `usage: packetwalk <command> <manifest files...> [options]
 commands:
   trace --from EP --to EP [--proto tcp|udp|icmp] [--port N] [--pick IP] [--seed N] [--json]
   rules --node NAME [--table nat|filter] [--format save|restore]
-  show  --node NAME [--pod NS/NAME] addr|route|neigh|conntrack|resolv
+  show  --node NAME [--pod NS/NAME] addr|route|neigh|fdb|resolv
+  show  --node NAME conntrack [--from EP --to EP [--proto P] [--port N] [--pick IP]]  (the table after that trace)
   lab   (prints a bash script: 'bash lab.sh up' / 'bash lab.sh down')
 
 Manifest files may be '-' for standard input. With no files, the built-in demo cluster is used.`;

@@ -1,5 +1,6 @@
 /**
  * `packetwalk show FILES --node NAME [--pod NS/NAME] addr|route|neigh|fdb|resolv|conntrack`
+ * (`conntrack --from EP --to EP [...]`: the node's table after that trace)
  *
  * The terminal views of one netns, in the exact text of the real tools: `ip addr`, `ip route`
  * (`--table local` for `ip route show table local`), `ip neigh`, `bridge fdb show`,
@@ -10,6 +11,10 @@ import { flag, parseArgs } from '../args.ts';
 import { loadModel } from '../load.ts';
 import { formatBridgeFdb, formatIpAddr, formatIpNeigh, formatIpRoute, formatResolvConf } from '../../engine/dataplane/index.ts';
 import type { Netns, ResolvConf } from '../../engine/dataplane/types.ts';
+import { runTrace } from '../../engine/index.ts';
+import { conntrackListSummary, formatConntrackList } from '../../engine/netfilter/index.ts';
+import type { ConntrackEntry } from '../../engine/netfilter/types.ts';
+import type { TraceRequest } from '../../engine/walk/types.ts';
 
 const VIEWS = ['addr', 'route', 'neigh', 'fdb', 'resolv', 'conntrack'] as const;
 type View = (typeof VIEWS)[number];
@@ -83,11 +88,37 @@ export async function run(argv: string[]): Promise<number> {
     case 'resolv':
       process.stdout.write(resolv ? formatResolvConf(resolv) : '');
       break;
-    case 'conntrack':
-      // A fresh model has no connections yet (traces fill the table); conntrack -L then prints
-      // nothing on stdout and its summary on stderr.
-      console.error('conntrack v1.4.7 (conntrack-tools): 0 flow entries have been shown.');
+    case 'conntrack': {
+      // A fresh model has no connections: a trace (--from/--to, as for `trace`) fills the tables,
+      // and the node's entries are listed as they stand after it. Summary on stderr, as conntrack does.
+      const from = flag(args, 'from');
+      const to = flag(args, 'to');
+      let entries: ConntrackEntry[] = [];
+      if (from !== undefined || to !== undefined) {
+        if (from === undefined || to === undefined) return fail('conntrack after a trace needs both --from and --to', 2);
+        const req: TraceRequest = { from, to };
+        const proto = flag(args, 'proto');
+        if (proto !== undefined) {
+          if (proto !== 'tcp' && proto !== 'udp' && proto !== 'icmp') return fail(`--proto must be tcp, udp or icmp (got '${proto}')`, 2);
+          req.proto = proto;
+        }
+        for (const name of ['port', 'seed'] as const) {
+          const v = flag(args, name);
+          if (v === undefined) continue;
+          const n = Number(v);
+          if (!Number.isInteger(n) || n < 0 || (name === 'port' && (n < 1 || n > 65535))) return fail(`--${name}: not a valid number '${v}'`, 2);
+          req[name] = n;
+        }
+        const pick = flag(args, 'pick');
+        if (pick !== undefined) req.pick = pick;
+        const t = runTrace(model, req);
+        if ('error' in t) return fail(t.error, 1);
+        entries = (t.conntrack ?? []).filter((e) => e.node === nodeName);
+      }
+      process.stdout.write(formatConntrackList(entries));
+      process.stderr.write(conntrackListSummary(entries.length));
       break;
+    }
   }
   return 0;
 }
