@@ -20,7 +20,7 @@ export interface Pkt extends PacketHeaders {
 }
 
 /** Where an ICMP error starts: a netns (the kernel that refused or could not route), or the underlay router. */
-export type IcmpErrorSource = Where | { router: IPv4; node: string };
+export type IcmpErrorSource = Where | { router: IPv4 };
 
 /** An ICMP error a hop provoked; the walker sends it back to the sender as the trace's reply. */
 export interface IcmpErrorOrigin {

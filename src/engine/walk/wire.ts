@@ -71,7 +71,7 @@ export function wireFromNode(ctx: WalkContext, w: Where, dev: Interface, nexthop
   }
   if (clusterOnly(ctx, target)) {
     ctx.hop(WIRE, 'drop', pkt, {}, `The router ${nexthop} has no route for ${target}: pod and service addresses are not advertised to the underlay, so it answers ICMP net unreachable.`, {});
-    return { verdict: 'unroutable', icmpError: icmpErrorAbout({ router: nexthop, node: w.node }, ICMP_DEST_UNREACH, 0, pkt) };
+    return { verdict: 'unroutable', icmpError: icmpErrorAbout({ router: nexthop }, ICMP_DEST_UNREACH, 0, pkt) };
   }
   ctx.hop(WIRE, 'wire', pkt, { lines: [`${w.node} ${dev.name} → router ${nexthop} → ${target}`] }, `The frame goes to the router ${nexthop}, which forwards it out of the cluster's network towards ${target}.`, {
     commands: [inNs(w, `tcpdump -ni ${dev.name} host ${target}`)],
