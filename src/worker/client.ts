@@ -50,6 +50,9 @@ export class EngineClient {
   private lastGoodText: string | null = null;
   /** Set once a worker could not even load: every later one would fail the same way. */
   private workersUnavailable = false;
+  /** Crashes since the current worker line last answered: a worker that never answers is not one. */
+  private crashesWithoutAnswer = 0;
+  private static readonly MAX_CRASHES_WITHOUT_ANSWER = 3;
   private readonly options: EngineClientOptions;
   deadlineMs: number;
 
@@ -121,11 +124,17 @@ export class EngineClient {
       this.host ??= this.options.loadHost();
       return;
     }
-    worker.onmessage = (e: MessageEvent<EngineResponse>) => this.settle(e.data);
+    worker.onmessage = (e: MessageEvent<EngineResponse>) => {
+      this.crashesWithoutAnswer = 0;
+      this.settle(e.data);
+    };
     worker.onerror = (e) => {
       e.preventDefault();
-      // A script that fails to load fires a plain Event; an exception in a running worker, an ErrorEvent.
-      if (!(e instanceof ErrorEvent)) this.workersUnavailable = true;
+      // A script that fails to load fires a plain Event (Chromium); an exception in a running
+      // worker, an ErrorEvent. Where a browser says neither clearly, workers that keep dying
+      // without ever answering count as unavailable too.
+      const loadFailure = typeof ErrorEvent !== 'undefined' && !(e instanceof ErrorEvent);
+      if (loadFailure || ++this.crashesWithoutAnswer >= EngineClient.MAX_CRASHES_WITHOUT_ANSWER) this.workersUnavailable = true;
       this.restart(this.workersUnavailable ? 'unavailable' : 'crashed');
     };
     worker.onmessageerror = () => this.restart('crashed');
