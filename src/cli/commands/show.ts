@@ -7,14 +7,13 @@
  * `cat /etc/resolv.conf`, `conntrack -L`. Without --pod the node's root netns is shown; a
  * hostNetwork pod shares it. With --pod alone the node is the pod's.
  */
-import { flag, parseArgs } from '../args.ts';
+import { flag, parseArgs, traceRequest } from '../args.ts';
 import { loadModel } from '../load.ts';
 import { formatBridgeFdb, formatIpAddr, formatIpNeigh, formatIpRoute, formatResolvConf } from '../../engine/dataplane/index.ts';
 import type { Netns, ResolvConf } from '../../engine/dataplane/types.ts';
 import { runTrace } from '../../engine/index.ts';
 import { conntrackListSummary, formatConntrackList } from '../../engine/netfilter/index.ts';
 import type { ConntrackEntry } from '../../engine/netfilter/types.ts';
-import type { TraceRequest } from '../../engine/walk/types.ts';
 
 const VIEWS = ['addr', 'route', 'neigh', 'fdb', 'resolv', 'conntrack'] as const;
 type View = (typeof VIEWS)[number];
@@ -91,26 +90,10 @@ export async function run(argv: string[]): Promise<number> {
     case 'conntrack': {
       // A fresh model has no connections: a trace (--from/--to, as for `trace`) fills the tables,
       // and the node's entries are listed as they stand after it. Summary on stderr, as conntrack does.
-      const from = flag(args, 'from');
-      const to = flag(args, 'to');
       let entries: ConntrackEntry[] = [];
-      if (from !== undefined || to !== undefined) {
-        if (from === undefined || to === undefined) return fail('conntrack after a trace needs both --from and --to', 2);
-        const req: TraceRequest = { from, to };
-        const proto = flag(args, 'proto');
-        if (proto !== undefined) {
-          if (proto !== 'tcp' && proto !== 'udp' && proto !== 'icmp') return fail(`--proto must be tcp, udp or icmp (got '${proto}')`, 2);
-          req.proto = proto;
-        }
-        for (const name of ['port', 'seed'] as const) {
-          const v = flag(args, name);
-          if (v === undefined) continue;
-          const n = Number(v);
-          if (!Number.isInteger(n) || n < 0 || (name === 'port' && (n < 1 || n > 65535))) return fail(`--${name}: not a valid number '${v}'`, 2);
-          req[name] = n;
-        }
-        const pick = flag(args, 'pick');
-        if (pick !== undefined) req.pick = pick;
+      if (flag(args, 'from') !== undefined || flag(args, 'to') !== undefined) {
+        const req = traceRequest(args);
+        if ('error' in req) return fail(req.error, 2);
         const t = runTrace(model, req);
         if ('error' in t) return fail(t.error, 1);
         entries = (t.conntrack ?? []).filter((e) => e.node === nodeName);

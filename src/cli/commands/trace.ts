@@ -6,7 +6,7 @@
  */
 import { runTrace } from '../../engine/index.ts';
 import type { Hop, PacketHeaders, Trace, TracePath, TraceRequest } from '../../engine/walk/types.ts';
-import { flag, parseArgs } from '../args.ts';
+import { parseArgs, traceRequest } from '../args.ts';
 import { loadModel } from '../load.ts';
 
 const USAGE = 'usage: packetwalk trace [FILES...] --from EP --to EP [--proto tcp|udp|icmp] [--port N] [--pick IP] [--seed N] [--json]';
@@ -63,34 +63,11 @@ export function formatTrace(req: TraceRequest, t: Trace): string {
 
 export async function run(argv: string[]): Promise<number> {
   const args = parseArgs(argv, ['json']);
-  const from = flag(args, 'from');
-  const to = flag(args, 'to');
-  if (!from || !to) {
-    console.error(`packetwalk trace: --from and --to are required\n${USAGE}`);
+  const req = traceRequest(args);
+  if ('error' in req) {
+    console.error(`packetwalk trace: ${req.error}${req.error.startsWith('--from') ? `\n${USAGE}` : ''}`);
     return 1;
   }
-  const req: TraceRequest = { from, to };
-  const proto = flag(args, 'proto');
-  if (proto !== undefined) {
-    if (proto !== 'tcp' && proto !== 'udp' && proto !== 'icmp') {
-      console.error(`packetwalk trace: --proto must be tcp, udp or icmp, not '${proto}'`);
-      return 1;
-    }
-    req.proto = proto;
-  }
-  for (const name of ['port', 'seed'] as const) {
-    const v = flag(args, name);
-    if (v === undefined) continue;
-    const n = Number(v);
-    const ok = name === 'port' ? Number.isInteger(n) && n >= 1 && n <= 65535 : Number.isInteger(n) && n >= 0;
-    if (!ok) {
-      console.error(`packetwalk trace: --${name} must be ${name === 'port' ? 'a port number 1-65535' : 'a non-negative integer'}, not '${v}'`);
-      return 1;
-    }
-    req[name] = n;
-  }
-  const pick = flag(args, 'pick');
-  if (pick !== undefined) req.pick = pick;
   const { model, ok } = loadModel(args.positionals);
   if (!ok) return 1;
   const trace = runTrace(model, req);
