@@ -60,6 +60,11 @@ export function socketReport(e: Pick<IcmpError, 'type' | 'code'>, proto: L4Proto
   return proto === 'tcp' ? `connect() fails with "${errno}"` : `the socket's next call fails with "${errno}"`;
 }
 
+/** The sentence for an error reaching its sender: "The ICMP port unreachable from X reaches <where>: connect() fails …". */
+export function icmpArrival(e: IcmpError, from: string, where: string): string {
+  return `The ICMP ${icmpLabel(e)} from ${from} reaches ${where}: ${socketReport(e, e.quoted.proto)}.`;
+}
+
 /** The error a hop provokes, about the packet as it is now. */
 export function icmpErrorAbout(from: IcmpErrorSource, type: number, code: number, pkt: Pkt): IcmpErrorOrigin {
   return { from, type, code, about: headers(pkt) };

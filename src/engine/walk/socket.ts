@@ -6,7 +6,7 @@
  */
 import type { Pod } from '../cluster/types';
 import { at, endpointText, type Outcome, type Pkt, type WalkContext, type Where } from './context';
-import { ICMP_DEST_UNREACH, icmpErrorAbout, icmpLabel, socketReport } from './icmp';
+import { ICMP_DEST_UNREACH, icmpArrival, icmpErrorAbout } from './icmp';
 
 export function podOf(ctx: WalkContext, w: Where): Pod | undefined {
   if (w.nsId.startsWith('pod:')) return ctx.pod(w.nsId.slice(4));
@@ -69,7 +69,7 @@ function toClient(ctx: WalkContext, w: Where, pkt: Pkt, iface: string): Outcome 
   const explain = ctx.replying === 'rst'
     ? `The RST reaches the client socket in ${who}: connect() fails with "Connection refused".`
     : ctx.replying === 'icmp-error' && pkt.icmp
-      ? `The ICMP ${icmpLabel(pkt.icmp)} from ${pkt.src} reaches the ${pkt.icmp.quoted.proto === 'icmp' ? 'pinging' : 'client'} socket in ${who}: ${socketReport(pkt.icmp, pkt.icmp.quoted.proto)}.`
+      ? icmpArrival(pkt.icmp, pkt.src, `the ${pkt.icmp.quoted.proto === 'icmp' ? 'pinging' : 'client'} socket in ${who}`)
       : `The reply reaches the client socket in ${who}, which sees it coming from ${endpointText(pkt.src, pkt.sport)}, the address it connected to.`;
   ctx.hop(at(w), 'deliver', pkt, {}, explain, { iface });
   return {

@@ -8,7 +8,7 @@ import { cidrContains } from '../net/ipv4';
 import type { Interface } from '../dataplane/types';
 import { at, endpointText, inNs, type Outcome, type Pkt, type WalkContext, type Where } from './context';
 import { arriveOnNode } from './link';
-import { ICMP_DEST_UNREACH, icmpErrorAbout, icmpLabel, socketReport } from './icmp';
+import { ICMP_DEST_UNREACH, icmpArrival, icmpErrorAbout, icmpLabel } from './icmp';
 
 const WIRE = { node: null, netns: 'wire' } as const;
 const EXTERNAL = { node: null, netns: 'external' } as const;
@@ -31,7 +31,7 @@ function decTtl(pkt: Pkt): void {
 
 function deliverExternal(ctx: WalkContext, pkt: Pkt): Outcome {
   const explain = ctx.replying === 'icmp-error' && pkt.icmp
-    ? `The ICMP ${icmpLabel(pkt.icmp)} from ${pkt.src} reaches the client ${pkt.dst}: ${socketReport(pkt.icmp, pkt.icmp.quoted.proto)}.`
+    ? icmpArrival(pkt.icmp, pkt.src, `the client ${pkt.dst}`)
     : ctx.replying
     ? `The ${ctx.replying === 'rst' ? 'RST' : 'reply'} reaches the client ${pkt.dst}, which sees it coming from ${endpointText(pkt.src, pkt.sport)}${ctx.replying === 'rst' ? ': "Connection refused"' : ''}.`
     : `The host ${pkt.dst} outside the cluster receives the packet and sees it coming from ${endpointText(pkt.src, pkt.sport)}.`;
