@@ -6,7 +6,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { Trace } from '../../engine/walk/types';
 import type { ShareState } from '../../share/state';
 import { useAppStore } from '../../state/store';
-import { settleShareLink } from './share-link';
+import { restorePosition, settleShareLink } from './share-link';
 
 const trace = (n: number): Trace => ({
   verdict: 'delivered',
@@ -43,5 +43,12 @@ describe('opening a share link', () => {
     useAppStore.setState({ text: 'fixed by the user', build: { status: 'ok', ms: 3 } });
     useAppStore.setState({ trace: trace(9), hop: 0 });
     expect(useAppStore.getState().hop).toBe(0);
+  });
+
+  it('a link pasted into an open app with the manifests already built takes the next trace', () => {
+    useAppStore.setState({ text: link.manifests, build: { status: 'ok', ms: 3 } });
+    restorePosition(link, true);
+    useAppStore.setState({ trace: trace(9), hop: 0 });
+    expect(useAppStore.getState().hop).toBe(3);
   });
 });

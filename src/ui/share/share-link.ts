@@ -63,9 +63,10 @@ export function startOf(state: ShareState): { text: string; scenario: Scenario; 
  * trace is the first one after its manifests built; a trace already on its way when the link was
  * opened is not it, and a link whose manifests do not build has none (nothing to wait for).
  */
-function restorePosition(state: ShareState): void {
-  let seen = false;
-  let built = false;
+export function restorePosition(state: ShareState, alreadyBuilt = false): void {
+  // A link with the manifests already on screen builds nothing: its trace is the next one.
+  let seen = alreadyBuilt;
+  let built = alreadyBuilt;
   const unsubscribe = useAppStore.subscribe((s, prev) => {
     if (s.text === state.manifests) seen = true;
     else if (seen) return unsubscribe(); // the user moved on
@@ -104,8 +105,10 @@ export function listenForShareLinks(): () => void {
     void takeShareLink().then((r) => {
       if (!r) return;
       if (r.ok) {
+        const before = useAppStore.getState();
+        const sameText = before.text === r.state.manifests && before.build.status === 'ok';
         useAppStore.setState({ ...startOf(r.state), presetId: null, playing: false });
-        restorePosition(r.state);
+        restorePosition(r.state, sameText);
       } else useAppStore.getState().notify('error', r.message);
     });
   };
